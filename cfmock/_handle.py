@@ -1,0 +1,85 @@
+"""The handle a test uses to seed and inspect the mocked CloudFront."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cfmock._backend import Backend
+from cfmock._core import Core
+from cfmock._options import MockOptions
+from cfmock._state import RUNTIME, ConnectionFunction, FunctionConfig, RecordedCall
+from cfmock.exceptions import FunctionNotFoundError, InvalidSeedError, ServiceError
+
+
+class CloudFrontMock:
+    """Seeds and inspects the state behind an active :func:`~cfmock.mock_connection_functions`.
+
+    Entering the activator (``with``, ``start()``, the decorator's activation or the ``cfmock``
+    pytest fixture) returns this handle; do not construct it yourself. Everything it returns is
+    an immutable snapshot. Methods that take ``account_id`` default to the activation's account.
+    """
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    @property
+    def _backend(self) -> Backend:
+        return self._core.backend
+
+    @property
+    def options(self) -> MockOptions:
+        """The options of the activation (see :class:`~cfmock.MockOptions`)."""
+        return self._backend.options
+
+    @property
+    def account_id(self) -> str:
+        """The account that requests and handle methods use by default."""
+        return self._backend.options.account_id
+
+    @property
+    def calls(self) -> list[RecordedCall]:
+        """Every Connection Functions API call answered so far, oldest first."""
+        return list(self._core.calls)
+
+    def functions(self, account_id: str | None = None) -> list[ConnectionFunction]:
+        """All connection functions of the account, oldest first."""
+        return self._backend.functions(account_id or self.account_id)
+
+    def get_function(self, identifier: str, account_id: str | None = None) -> ConnectionFunction:
+        """The function with this ID, ARN or name; :class:`FunctionNotFoundError` if none."""
+        account = account_id or self.account_id
+        try:
+            return self._backend.resolve(account, identifier)
+        except ServiceError:
+            known = ", ".join(f"{f.name} ({f.id})" for f in self._backend.functions(account))
+            raise FunctionNotFoundError(
+                f"cfmock: no connection function {identifier!r} in account {account}; "
+                f"it holds: {known or 'no functions'}"
+            ) from None
+
+    def add_function(
+        self,
+        name: str,
+        code: str | bytes,
+        *,
+        comment: str = "",
+        runtime: str = RUNTIME,
+        key_value_store_arn: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        account_id: str | None = None,
+    ) -> ConnectionFunction:
+        """Create a function directly, as CreateConnectionFunction would, without boto3.
+
+        It gets the same validation, ID, ARN, ETag and status as a created one; anything
+        CloudFront would refuse raises :class:`~cfmock.exceptions.InvalidSeedError`.
+        """
+        config = FunctionConfig(
+            comment, runtime, (key_value_store_arn,) if key_value_store_arn else ()
+        )
+        body = code.encode("utf-8") if isinstance(code, str) else code
+        try:
+            return self._backend.create(
+                account_id or self.account_id, name, config, body, list((tags or {}).items())
+            )
+        except ServiceError as error:
+            raise InvalidSeedError(error) from None

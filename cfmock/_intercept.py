@@ -1,0 +1,139 @@
+"""The botocore seam: the only module that touches botocore's internals.
+
+While a mock is active, three botocore methods are wrapped at class level, so that clients
+created before, during and after activation, in any thread, are all covered:
+
+* ``Endpoint.make_request`` registers :func:`_answer` as the *first* ``before-send.cloudfront``
+  handler of the client's event emitter (once per emitter). botocore runs handlers of the more
+  specific event name before generic ``before-send`` handlers such as moto's, so cfmock answers
+  its own operations even when moto's ``mock_aws`` is active, and returns ``None`` for the rest
+  so that moto (if active) can answer them.
+* ``Endpoint._send`` refuses to put a CloudFront request on the network: nothing answered it,
+  so it is an operation cfmock does not implement, and the caller gets a usage error.
+* ``RequestSigner.sign`` skips signing CloudFront requests when the client has no credentials,
+  so tests run on machines with no AWS configuration at all.
+
+``uninstall`` puts the three methods back and removes the handler from every emitter it was
+added to, leaving botocore exactly as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.endpoint import Endpoint
+from botocore.hooks import BaseEventHooks
+from botocore.model import OperationModel
+from botocore.signers import RequestSigner
+
+from cfmock._core import Core
+from cfmock._http import HttpRequest
+from cfmock._model import CLOUDFRONT
+
+_EVENT = f"before-send.{CLOUDFRONT}"
+_HANDLER_ID = "cfmock-answer"
+
+CoreLookup = Callable[[], "Core | None"]
+
+
+class _RawBody(io.BytesIO):
+    """The raw body botocore reads a response from: ``read()`` and ``stream()``."""
+
+    def stream(self, amt: int | None = None, decode_content: bool = False) -> Iterator[bytes]:
+        while chunk := self.read(amt or 65536):
+            yield chunk
+
+
+class _Seam:
+    def __init__(self) -> None:
+        self.current: CoreLookup | None = None
+        self.emitters: weakref.WeakSet[BaseEventHooks] = weakref.WeakSet()
+        self.make_request: Any = None
+        self.send: Any = None
+        self.sign: Any = None
+
+
+_seam = _Seam()
+
+
+def install(current: CoreLookup) -> None:
+    """Wrap botocore; *current* returns the core to answer with (``None`` when inactive)."""
+    if _seam.current is not None:
+        return
+    _seam.current = current
+    _seam.make_request = Endpoint.make_request
+    _seam.send = Endpoint._send
+    _seam.sign = RequestSigner.sign
+    Endpoint.make_request = _make_request  # type: ignore[method-assign]
+    Endpoint._send = _send  # type: ignore[method-assign]
+    RequestSigner.sign = _sign  # type: ignore[method-assign]
+
+
+def uninstall() -> None:
+    """Restore botocore exactly as :func:`install` found it."""
+    if _seam.current is None:
+        return
+    Endpoint.make_request = _seam.make_request  # type: ignore[method-assign]
+    Endpoint._send = _seam.send  # type: ignore[method-assign]
+    RequestSigner.sign = _seam.sign  # type: ignore[method-assign]
+    for emitter in list(_seam.emitters):
+        emitter.unregister(_EVENT, unique_id=_HANDLER_ID)
+    _seam.emitters.clear()
+    _seam.current = None
+
+
+def is_installed() -> bool:
+    """Whether botocore is wrapped right now."""
+    return _seam.current is not None
+
+
+def _make_request(
+    self: Endpoint, operation_model: OperationModel, request_dict: dict[str, Any]
+) -> Any:
+    if self._endpoint_prefix == CLOUDFRONT:
+        emitter = self._event_emitter
+        if emitter not in _seam.emitters:
+            emitter.register_first(_EVENT, _answer, unique_id=_HANDLER_ID)
+            _seam.emitters.add(emitter)
+    return _seam.make_request(self, operation_model, request_dict)
+
+
+def _answer(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
+    lookup = _seam.current
+    core = lookup() if lookup is not None else None
+    if core is None:
+        return None
+    response = core.handle(_to_http_request(request))
+    if response is None:
+        return None
+    return AWSResponse(request.url, response.status, response.headers, _RawBody(response.body))
+
+
+def _send(self: Endpoint, request: AWSPreparedRequest) -> Any:
+    lookup = _seam.current
+    if self._endpoint_prefix == CLOUDFRONT and lookup is not None and lookup() is not None:
+        raise Core.unsupported(_to_http_request(request))
+    return _seam.send(self, request)
+
+
+def _sign(self: RequestSigner, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
+    if (
+        self._credentials is None
+        and self._service_id.hyphenize() == CLOUDFRONT
+        and not request.context.get("signing", {}).get("request_credentials")
+    ):
+        return None
+    return _seam.sign(self, operation_name, request, *args, **kwargs)
+
+
+def _to_http_request(request: AWSPreparedRequest) -> HttpRequest:
+    body = request.body
+    if hasattr(body, "read"):
+        position = body.tell()
+        body = body.read()
+        request.body.seek(position)
+    return HttpRequest.from_url(request.method, request.url, request.headers, body)

@@ -1,0 +1,180 @@
+"""The activator: decorator, context manager, async context manager and start/stop.
+
+Active activations form a list. The first one to start installs the botocore seam and creates
+the state; any activation started while another is active shares that state; the seam is
+removed, and the state dropped, when the last one stops.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+import unittest
+from types import TracebackType
+from typing import Any, TypeVar, cast, overload
+
+from cfmock import _intercept
+from cfmock._backend import Backend
+from cfmock._core import Core
+from cfmock._handle import CloudFrontMock
+from cfmock._options import MockOptions
+from cfmock.exceptions import CfmockError, NotStartedError
+
+_F = TypeVar("_F", bound=Any)
+
+_lock = threading.Lock()
+_active: list[Activator] = []
+
+
+def _current_core() -> Core | None:
+    active = _active
+    return active[0]._core if active else None
+
+
+class Activator:
+    """Activates the mock: as ``@decorator``, ``with``, ``async with`` or ``start()``/``stop()``.
+
+    Built by :func:`mock_connection_functions`; entering it returns the
+    :class:`~cfmock.CloudFrontMock` handle.
+    """
+
+    def __init__(self, options: MockOptions) -> None:
+        self.options = options
+        self._core: Core | None = None
+        self._handle: CloudFrontMock | None = None
+
+    def start(self) -> CloudFrontMock:
+        """Activate the mock and return its handle. Starting a started activator does nothing."""
+        with _lock:
+            if self._handle is not None:
+                return self._handle
+            if _active:
+                outer = _active[0]
+                if outer.options != self.options:
+                    raise CfmockError(
+                        "cfmock: a mock is already active with other options; an activation "
+                        "inside another shares its state and options.\n"
+                        f"  active: {outer.options}\n  asked:  {self.options}"
+                    )
+                core = cast(Core, outer._core)
+            else:
+                core = Core(Backend(self.options))
+                _intercept.install(_current_core)
+            self._core = core
+            self._handle = CloudFrontMock(core)
+            _active.append(self)
+            return self._handle
+
+    def stop(self) -> None:
+        """Deactivate. The last active activation restores botocore and drops the state."""
+        with _lock:
+            if self._handle is None:
+                raise NotStartedError(
+                    "cfmock: stop() was called on an activator that is not started; "
+                    "call start() first, or use it as a decorator or in a with block"
+                )
+            _active.remove(self)
+            self._core = None
+            self._handle = None
+            if not _active:
+                _intercept.uninstall()
+
+    def __enter__(self) -> CloudFrontMock:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> CloudFrontMock:
+        return self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __call__(self, target: _F) -> _F:
+        """Decorate a function, a coroutine function or a ``unittest.TestCase`` subclass.
+
+        Each call of the function (each test of the TestCase) runs in a fresh activation.
+        """
+        if isinstance(target, type):
+            if not issubclass(target, unittest.TestCase):
+                raise TypeError(
+                    f"cfmock: mock_connection_functions can decorate functions, coroutine "
+                    f"functions and unittest.TestCase subclasses, not the class "
+                    f"{target.__qualname__}"
+                )
+            return cast(_F, self._decorate_test_case(target))
+        if not callable(target):
+            raise TypeError(
+                f"cfmock: mock_connection_functions can decorate functions, coroutine "
+                f"functions and unittest.TestCase subclasses, not {target!r}"
+            )
+        options = self.options
+        if inspect.iscoroutinefunction(target):
+
+            @functools.wraps(target)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                async with Activator(options):
+                    return await target(*args, **kwargs)
+
+            return cast(_F, run_async)
+
+        @functools.wraps(target)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with Activator(options):
+                return target(*args, **kwargs)
+
+        return cast(_F, run)
+
+    def _decorate_test_case(self, test_case: type[unittest.TestCase]) -> type[unittest.TestCase]:
+        options = self.options
+        original_set_up = test_case.setUp
+
+        @functools.wraps(original_set_up)
+        def set_up(test: unittest.TestCase) -> None:
+            activator = Activator(options)
+            activator.start()
+            test.addCleanup(activator.stop)
+            original_set_up(test)
+
+        test_case.setUp = set_up  # type: ignore[method-assign]
+        return test_case
+
+
+@overload
+def mock_connection_functions(target: _F, /) -> _F: ...
+
+
+@overload
+def mock_connection_functions(
+    *,
+    account_id: str = ...,
+    code_size_limit: int = ...,
+    max_functions: int = ...,
+    max_comment_length: int | None = ...,
+) -> Activator: ...
+
+
+def mock_connection_functions(target: Any = None, /, **options: Any) -> Any:
+    """Mock the CloudFront Connection Functions API for boto3/botocore clients.
+
+    Use it bare as a decorator (``@mock_connection_functions``), called with options
+    (``@mock_connection_functions(code_size_limit=40_960)``), as a context manager
+    (``with mock_connection_functions() as cf:``), as an async context manager, or through
+    ``start()``/``stop()``. The keyword options are the fields of :class:`~cfmock.MockOptions`.
+    """
+    activator = Activator(MockOptions.from_kwargs(options))
+    if target is None:
+        return activator
+    return activator(target)

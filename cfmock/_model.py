@@ -1,0 +1,127 @@
+"""botocore's CloudFront service model, loaded once, and the router read from it.
+
+Every route, status code and error status cfmock uses comes from here; nothing about the wire
+is typed in by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from botocore.loaders import Loader
+from botocore.model import OperationModel, ServiceModel
+
+CLOUDFRONT = "cloudfront"
+
+
+@functools.cache
+def service_model(service_name: str = CLOUDFRONT) -> ServiceModel:
+    """Load botocore's newest model of *service_name* (once per process)."""
+    loader = Loader()
+    return ServiceModel(loader.load_service_model(service_name, "service-2"), service_name)
+
+
+@dataclass(frozen=True)
+class _Segment:
+    text: str
+    is_label: bool
+    is_greedy: bool
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation's ``(method, requestUri)`` pair, split for matching."""
+
+    operation: OperationModel
+    method: str
+    segments: tuple[_Segment, ...]
+    static_query: tuple[tuple[str, str | None], ...]
+
+    @property
+    def literal_count(self) -> int:
+        return sum(1 for segment in self.segments if not segment.is_label) + len(self.static_query)
+
+    def match(self, parts: list[str], query: dict[str, list[str]]) -> dict[str, str] | None:
+        for key, value in self.static_query:
+            if key not in query or (value is not None and value not in query[key]):
+                return None
+        labels: dict[str, str] = {}
+        for index, segment in enumerate(self.segments):
+            if segment.is_greedy:
+                labels[segment.text] = unquote("/".join(parts[index:]))
+                return labels
+            if index >= len(parts):
+                return None
+            if segment.is_label:
+                if not parts[index]:
+                    return None
+                labels[segment.text] = unquote(parts[index])
+            elif parts[index] != segment.text:
+                return None
+        return labels if len(parts) == len(self.segments) else None
+
+
+def _parse_route(operation: OperationModel) -> Route:
+    uri: str = operation.http["requestUri"]
+    path, _, query_text = uri.partition("?")
+    segments = []
+    for part in path.strip("/").split("/"):
+        if part.startswith("{") and part.endswith("}"):
+            name = part[1:-1]
+            greedy = name.endswith("+")
+            segments.append(_Segment(name.rstrip("+"), True, greedy))
+        else:
+            segments.append(_Segment(part, False, False))
+    static_query: list[tuple[str, str | None]] = []
+    for pair in filter(None, query_text.split("&")):
+        key, sep, value = pair.partition("=")
+        static_query.append((key, value if sep else None))
+    return Route(operation, operation.http["method"], tuple(segments), tuple(static_query))
+
+
+class Router:
+    """Maps ``(method, path, query)`` to the operation whose ``requestUri`` it fits."""
+
+    def __init__(self, model: ServiceModel) -> None:
+        # Indexed by (method, segment count, second segment) so that a lookup tries a handful
+        # of routes, not every route of the method; greedy routes are tried last.
+        self._index: dict[tuple[str, int, str | None], list[Route]] = {}
+        self._greedy: dict[str, list[Route]] = {}
+        for name in model.operation_names:
+            route = _parse_route(model.operation_model(name))
+            if any(segment.is_greedy for segment in route.segments):
+                self._greedy.setdefault(route.method, []).append(route)
+                continue
+            second = route.segments[1] if len(route.segments) > 1 else None
+            key_text = second.text if second is not None and not second.is_label else None
+            self._index.setdefault((route.method, len(route.segments), key_text), []).append(route)
+        for routes in [*self._index.values(), *self._greedy.values()]:
+            # A literal segment or a required query key beats a label in the same place.
+            routes.sort(key=lambda route: route.literal_count, reverse=True)
+
+    def match(
+        self, method: str, path: str, query: dict[str, list[str]]
+    ) -> tuple[OperationModel, dict[str, str]] | None:
+        """Return the operation and its URI labels (decoded), or ``None`` if nothing fits."""
+        method = method.upper()
+        parts = path.strip("/").split("/")
+        second = parts[1] if len(parts) > 1 else None
+        candidates = (
+            self._index.get((method, len(parts), second), ()),
+            self._index.get((method, len(parts), None), ()),
+            self._greedy.get(method, ()),
+        )
+        for routes in candidates:
+            for route in routes:
+                labels = route.match(parts, query)
+                if labels is not None:
+                    return route.operation, labels
+        return None
+
+
+@functools.cache
+def router(service_name: str = CLOUDFRONT) -> Router:
+    """The router for *service_name*, built once per process."""
+    return Router(service_model(service_name))

@@ -1,0 +1,64 @@
+"""The options an activation takes, checked once when the activator is built."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+from cfmock.exceptions import CfmockError
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+MODEL_MAX_CODE_SIZE = 40_960
+"""The largest ``ConnectionFunctionCode`` botocore's model allows, in bytes."""
+
+
+@dataclass(frozen=True)
+class MockOptions:
+    """How the mock behaves where CloudFront's limits are quotas or unknowns.
+
+    Every field is a keyword of :func:`cfmock.mock_connection_functions`.
+    """
+
+    account_id: str = DEFAULT_ACCOUNT_ID
+    """The AWS account the mock's functions belong to."""
+
+    code_size_limit: int = 10_240
+    """Largest function code in bytes; larger code is ``EntitySizeLimitExceeded`` (413).
+    CloudFront's quota is 10 KB; the API model allows up to 40 960 bytes."""
+
+    max_functions: int = 100
+    """Connection functions per account; one more is ``EntityLimitExceeded`` (400)."""
+
+    max_comment_length: int | None = None
+    """Longest ``Comment`` accepted, or ``None`` for no limit (CloudFront documents none)."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.account_id, str) or not re.fullmatch(r"\d{12}", self.account_id):
+            raise CfmockError(
+                f"cfmock: account_id must be a string of 12 digits, got {self.account_id!r}"
+            )
+        _check_int("code_size_limit", self.code_size_limit, 1, MODEL_MAX_CODE_SIZE)
+        _check_int("max_functions", self.max_functions, 0, None)
+        if self.max_comment_length is not None:
+            _check_int("max_comment_length", self.max_comment_length, 0, None)
+
+    @classmethod
+    def from_kwargs(cls, options: dict[str, Any]) -> MockOptions:
+        """Build options from keyword arguments, naming any that are not options."""
+        known = {field.name for field in fields(cls)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise CfmockError(
+                f"cfmock: unknown option(s) {', '.join(unknown)}; "
+                f"the options are {', '.join(sorted(known))}"
+            )
+        return cls(**options)
+
+
+def _check_int(name: str, value: object, low: int, high: int | None) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise CfmockError(f"cfmock: {name} must be an int, got {value!r}")
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise CfmockError(f"cfmock: {name} must be {bounds}, got {value}")
