@@ -7,7 +7,6 @@ every check runs before the single assignment that stores the new record.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import random
 import threading
@@ -143,10 +142,24 @@ class Backend:
             _validation.check_code(code, self.options)
             version = current.development.version + 1
             development = StageVersion(
-                Stage.DEVELOPMENT, config, bytes(code), version, _tokens.etag(version),
+                Stage.DEVELOPMENT,
+                config,
+                bytes(code),
+                version,
+                _tokens.etag(version),
                 max(self._clock(), current.development.last_modified_time),
             )
-            updated = dataclasses.replace(current, development=development)
+            updated = ConnectionFunction(
+                current.id,
+                current.name,
+                current.arn,
+                current.account_id,
+                current.status,
+                current.created_time,
+                development,
+                current.live,
+                current.tags,
+            )
             self._functions[account_id][function_id] = updated
             return updated
 
@@ -167,6 +180,4 @@ class Backend:
 
 
 def _not_found(identifier: str) -> ServiceError:
-    return ServiceError(
-        "EntityNotFound", f"The connection function {identifier!r} does not exist."
-    )
+    return ServiceError("EntityNotFound", f"The connection function {identifier!r} does not exist.")

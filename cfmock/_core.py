@@ -1,6 +1,6 @@
 """Request in, response out: the one path every front (botocore, HTTP server, ...) shares.
 
-route (from the model) -> parse (codec) -> check required members (botocore's validator)
+route (from the model) -> parse and check required members (codec)
 -> operation adapter -> backend -> serialize the output or the modeled error (codec)
 """
 
@@ -8,21 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.validate import ParamValidator
-
 from cfmock._backend import Backend
 from cfmock._http import HttpRequest, HttpResponse
 from cfmock._model import router, service_model
 from cfmock._operations import OPERATIONS
-from cfmock._protocol import parse_request, serialize_error, serialize_response
+from cfmock._protocol import check_required, parse_request, serialize_error, serialize_response
 from cfmock._state import RecordedCall
-from cfmock._validation import invalid
 from cfmock.exceptions import ServiceError, UnsupportedOperationError
 
 IMPLEMENTED_OPERATIONS = tuple(sorted(OPERATIONS))
 """The CloudFront operations cfmock answers."""
-
-_validator = ParamValidator()
 
 
 class Core:
@@ -45,9 +40,7 @@ class Core:
         try:
             params = parse_request(operation, request, labels)
             if operation.input_shape is not None:
-                report = _validator.validate(params, operation.input_shape)
-                if report.has_errors():
-                    raise invalid(report.generate_report())
+                check_required(operation.input_shape, params)
             output = OPERATIONS[operation.name](self.backend, account_id, params)
             response = serialize_response(model, operation, output)
         except ServiceError as error:
@@ -63,6 +56,4 @@ class Core:
         """The usage error for a CloudFront request that nothing answered."""
         matched = router().match(request.method, request.path, request.query)
         name = matched[0].name if matched is not None else "(no operation has this route)"
-        return UnsupportedOperationError(
-            name, request.method, request.path, IMPLEMENTED_OPERATIONS
-        )
+        return UnsupportedOperationError(name, request.method, request.path, IMPLEMENTED_OPERATIONS)

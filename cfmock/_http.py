@@ -9,13 +9,25 @@ from urllib.parse import parse_qs, urlsplit
 
 @dataclass(frozen=True)
 class HttpRequest:
-    """An HTTP request as the core sees it. Header names are lower-case."""
+    """An HTTP request as the core sees it.
+
+    ``headers`` must answer lookups by lower-case name: a dict with lower-case keys (as
+    :meth:`from_url` builds) or a case-insensitive mapping. Values may be ``str`` or UTF-8
+    ``bytes``; read them with :meth:`header`.
+    """
 
     method: str
     path: str
     query: dict[str, list[str]] = field(default_factory=dict)
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str | bytes] = field(default_factory=dict)
     body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        """The value of header *name* (any case), or ``None`` if it is absent."""
+        value = self.headers.get(name.lower())
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "replace")
+        return value
 
     @classmethod
     def from_url(
@@ -26,6 +38,19 @@ class HttpRequest:
         body: bytes | str | None,
     ) -> HttpRequest:
         """Build a request from a full URL, headers as any client holds them, and a body."""
+        return cls.from_case_insensitive_headers(
+            method, url, {name.lower(): value for name, value in headers.items()}, body
+        )
+
+    @classmethod
+    def from_case_insensitive_headers(
+        cls,
+        method: str,
+        url: str,
+        headers: Mapping[str, str | bytes],
+        body: bytes | str | None,
+    ) -> HttpRequest:
+        """Like :meth:`from_url`, keeping *headers*, which must ignore case in lookups."""
         parts = urlsplit(url)
         if isinstance(body, str):
             body = body.encode("utf-8")
@@ -33,10 +58,7 @@ class HttpRequest:
             method=method.upper(),
             path=parts.path or "/",
             query=parse_qs(parts.query, keep_blank_values=True),
-            headers={
-                name.lower(): value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-                for name, value in headers.items()
-            },
+            headers=headers,
             body=body or b"",
         )
 

@@ -58,6 +58,9 @@ class _Seam:
 
 
 _seam = _Seam()
+# Typed as Any: the seam replaces methods, some private, that botocore's stubs do not declare.
+_endpoint: Any = Endpoint
+_signer: Any = RequestSigner
 
 
 def install(current: CoreLookup) -> None:
@@ -65,21 +68,21 @@ def install(current: CoreLookup) -> None:
     if _seam.current is not None:
         return
     _seam.current = current
-    _seam.make_request = Endpoint.make_request
-    _seam.send = Endpoint._send
-    _seam.sign = RequestSigner.sign
-    Endpoint.make_request = _make_request  # type: ignore[method-assign]
-    Endpoint._send = _send  # type: ignore[method-assign]
-    RequestSigner.sign = _sign  # type: ignore[method-assign]
+    _seam.make_request = _endpoint.make_request
+    _seam.send = _endpoint._send
+    _seam.sign = _signer.sign
+    _endpoint.make_request = _make_request
+    _endpoint._send = _send
+    _signer.sign = _sign
 
 
 def uninstall() -> None:
     """Restore botocore exactly as :func:`install` found it."""
     if _seam.current is None:
         return
-    Endpoint.make_request = _seam.make_request  # type: ignore[method-assign]
-    Endpoint._send = _seam.send  # type: ignore[method-assign]
-    RequestSigner.sign = _seam.sign  # type: ignore[method-assign]
+    _endpoint.make_request = _seam.make_request
+    _endpoint._send = _seam.send
+    _signer.sign = _seam.sign
     for emitter in list(_seam.emitters):
         emitter.unregister(_EVENT, unique_id=_HANDLER_ID)
     _seam.emitters.clear()
@@ -91,9 +94,10 @@ def is_installed() -> bool:
     return _seam.current is not None
 
 
-def _make_request(
-    self: Endpoint, operation_model: OperationModel, request_dict: dict[str, Any]
-) -> Any:
+# The wrappers take ``self: Any`` because they read botocore's private, untyped attributes.
+
+
+def _make_request(self: Any, operation_model: OperationModel, request_dict: dict[str, Any]) -> Any:
     if self._endpoint_prefix == CLOUDFRONT:
         emitter = self._event_emitter
         if emitter not in _seam.emitters:
@@ -110,17 +114,19 @@ def _answer(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
     response = core.handle(_to_http_request(request))
     if response is None:
         return None
-    return AWSResponse(request.url, response.status, response.headers, _RawBody(response.body))
+    # AWSResponse wraps any mapping in its own case-insensitive dict; the stubs ask for more.
+    headers: Any = response.headers
+    return AWSResponse(request.url, response.status, headers, _RawBody(response.body))
 
 
-def _send(self: Endpoint, request: AWSPreparedRequest) -> Any:
+def _send(self: Any, request: AWSPreparedRequest) -> Any:
     lookup = _seam.current
     if self._endpoint_prefix == CLOUDFRONT and lookup is not None and lookup() is not None:
         raise Core.unsupported(_to_http_request(request))
     return _seam.send(self, request)
 
 
-def _sign(self: RequestSigner, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
+def _sign(self: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
     if (
         self._credentials is None
         and self._service_id.hyphenize() == CLOUDFRONT
@@ -131,9 +137,10 @@ def _sign(self: RequestSigner, operation_name: str, request: Any, *args: Any, **
 
 
 def _to_http_request(request: AWSPreparedRequest) -> HttpRequest:
-    body = request.body
+    body: Any = request.body
     if hasattr(body, "read"):
         position = body.tell()
-        body = body.read()
-        request.body.seek(position)
-    return HttpRequest.from_url(request.method, request.url, request.headers, body)
+        body, _ = body.read(), body.seek(position)
+    # botocore's HeadersDict ignores case, so it is handed over as it is.
+    headers: Any = request.headers
+    return HttpRequest.from_case_insensitive_headers(request.method, request.url, headers, body)

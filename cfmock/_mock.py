@@ -148,7 +148,7 @@ class Activator:
             test.addCleanup(activator.stop)
             original_set_up(test)
 
-        test_case.setUp = set_up  # type: ignore[method-assign]
+        cast(Any, test_case).setUp = set_up
         return test_case
 
 

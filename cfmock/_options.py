@@ -34,7 +34,8 @@ class MockOptions:
     """Longest ``Comment`` accepted, or ``None`` for no limit (CloudFront documents none)."""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.account_id, str) or not re.fullmatch(r"\d{12}", self.account_id):
+        account_id: object = self.account_id
+        if not isinstance(account_id, str) or not re.fullmatch(r"\d{12}", account_id):
             raise CfmockError(
                 f"cfmock: account_id must be a string of 12 digits, got {self.account_id!r}"
             )

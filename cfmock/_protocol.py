@@ -1,9 +1,12 @@
 """The REST-XML codec, driven by botocore's shapes.
 
 It is the only module that knows how CloudFront puts members on the wire: in the URI, the query
-string, headers, an XML body rooted at the input's ``locationName``, or a raw payload. xmltodict
-does the raw XML <-> dict step; every list, integer, boolean, blob and timestamp is converted
-here from the shape, so the backend never sees an XML artifact.
+string, headers, an XML body rooted at the input's ``locationName``, or a raw payload. Request
+bodies are read with the standard library's ElementTree, and every list, integer, boolean, blob
+and timestamp is converted by walking the input shape, so the backend never sees an XML
+artifact; responses are written by walking the output shape. (xmltodict was the first choice
+for the raw XML step, but its parse and unparse cost 22 and 45 microseconds per update, about
+half of the time the performance budget leaves cfmock on top of botocore.)
 """
 
 from __future__ import annotations
@@ -11,12 +14,15 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import functools
+import os
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
-from xml.parsers.expat import ExpatError
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
-import xmltodict
 from botocore.model import ListShape, OperationModel, ServiceModel, Shape, StructureShape
 
 from cfmock._http import HttpRequest, HttpResponse
@@ -39,8 +45,59 @@ def namespace(model: ServiceModel) -> str:
 
 def format_timestamp(value: datetime.datetime) -> str:
     """ISO-8601 in UTC with milliseconds and ``Z``, as CloudFront writes timestamps."""
-    value = value.astimezone(datetime.timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    if value.tzinfo is not datetime.timezone.utc:
+        value = value.astimezone(datetime.timezone.utc)
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:"
+        f"{value.minute:02d}:{value.second:02d}.{value.microsecond // 1000:03d}Z"
+    )
+
+
+def new_request_id() -> str:
+    """A random request ID in UUID form, as CloudFront sends in ``x-amz-request-id``."""
+    return str(uuid.UUID(bytes=os.urandom(16), version=4))
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    wire_name: str
+    shape: Shape
+    location: str | None
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """A structure's members, sorted by where they travel; computed once per shape."""
+
+    located: tuple[_Field, ...]
+    body: tuple[_Field, ...]
+    body_by_wire_name: dict[str, _Field]
+
+
+@functools.cache
+def _fields(shape: StructureShape) -> _Fields:
+    fields = [
+        _Field(
+            name,
+            member.serialization.get("name", name),
+            member,
+            member.serialization.get("location"),
+        )
+        for name, member in shape.members.items()
+    ]
+    body = tuple(field for field in fields if field.location is None)
+    return _Fields(
+        located=tuple(field for field in fields if field.location is not None),
+        body=body,
+        body_by_wire_name={field.wire_name: field for field in body},
+    )
+
+
+@functools.cache
+def _item_name(shape: ListShape) -> str:
+    name: str = shape.member.serialization.get("name", "member")
+    return name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,92 +113,102 @@ def parse_request(
     """
     shape = operation.input_shape
     params: dict[str, Any] = {}
-    if shape is None:
+    if not isinstance(shape, StructureShape):
         return params
-    body_members: dict[str, Shape] = {}
-    for name, member in shape.members.items():
-        location = member.serialization.get("location")
-        wire_name = member.serialization.get("name", name)
-        if location == "uri":
-            if wire_name in labels:
-                params[name] = _scalar(member, labels[wire_name], name)
-        elif location == "querystring":
-            values = request.query.get(wire_name)
+    fields = _fields(shape)
+    for field in fields.located:
+        if field.location == "uri":
+            if field.wire_name in labels:
+                params[field.name] = _scalar(field.shape, labels[field.wire_name], field.name)
+        elif field.location == "querystring":
+            values = request.query.get(field.wire_name)
             if values:
-                if isinstance(member, ListShape):
-                    params[name] = [_scalar(member.member, v, name) for v in values]
+                if isinstance(field.shape, ListShape):
+                    item = field.shape.member
+                    params[field.name] = [_scalar(item, v, field.name) for v in values]
                 else:
-                    params[name] = _scalar(member, values[-1], name)
-        elif location == "header":
-            header = request.headers.get(wire_name.lower())
+                    params[field.name] = _scalar(field.shape, values[-1], field.name)
+        elif field.location == "header":
+            header = request.header(field.wire_name)
             if header is not None:
-                params[name] = _scalar(member, header, name)
-        else:
-            body_members[name] = member
+                params[field.name] = _scalar(field.shape, header, field.name)
     payload = shape.serialization.get("payload")
     if payload is not None:
         member = shape.members[payload]
-        if member.type_name in ("blob", "string"):
+        if member.type_name == "blob":
             if request.body:
-                params[payload] = (
-                    request.body if member.type_name == "blob" else request.body.decode("utf-8")
-                )
-        elif request.body:
-            params[payload] = _structure_from_xml(
-                member, _xml_root(request.body, member.serialization.get("name", payload))
-            )
-    elif body_members and request.body:
-        root_name = shape.serialization.get("name", shape.name)
-        node = _xml_root(request.body, root_name)
-        params.update(_structure_from_xml(shape, node, only=body_members))
+                params[payload] = request.body
+        elif member.type_name == "string":
+            if request.body:
+                params[payload] = request.body.decode("utf-8", "replace")
+        elif request.body and isinstance(member, StructureShape):
+            root = _xml_root(request.body, member.serialization.get("name", payload))
+            params[payload] = _structure_from_xml(member, root)
+    elif fields.body and request.body:
+        root = _xml_root(request.body, shape.serialization.get("name", shape.name))
+        params.update(_structure_from_xml(shape, root))
     return params
 
 
-def _xml_root(body: bytes, expected: str) -> Any:
+def check_required(shape: Shape, params: Mapping[str, Any], path: str = "") -> None:
+    """Raise ``InvalidArgument`` naming the first required member *params* lacks.
+
+    The codec already gave every member its shape's type, so only presence is left to check;
+    botocore's client checks the same before sending, but other clients may not.
+    """
+    if not isinstance(shape, StructureShape):
+        return
+    for name in shape.required_members:
+        if name not in params:
+            raise MalformedRequest(f"The request is missing the required member {path}{name}.")
+    for name, value in params.items():
+        member = shape.members.get(name)
+        if isinstance(member, StructureShape) and isinstance(value, Mapping):
+            check_required(member, value, f"{path}{name}.")
+        elif isinstance(member, ListShape) and isinstance(member.member, StructureShape):
+            for index, item in enumerate(value):
+                check_required(member.member, item, f"{path}{name}[{index}].")
+
+
+def _xml_root(body: bytes, expected: str) -> ElementTree.Element:
     try:
-        document = xmltodict.parse(body)
-    except (ExpatError, ValueError) as error:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as error:
         raise MalformedRequest(f"The request body is not well-formed XML: {error}.") from None
-    (root_name, node), = document.items()
-    if root_name.split(":")[-1] != expected:
+    if _local_name(root) != expected:
         raise MalformedRequest(
-            f"The request body's root element is {root_name}; expected {expected}."
+            f"The request body's root element is {_local_name(root)}; expected {expected}."
         )
-    return node
+    return root
 
 
-def _structure_from_xml(
-    shape: Shape, node: Any, only: Mapping[str, Shape] | None = None
-) -> dict[str, Any]:
-    if node is None:
-        return {}
-    if not isinstance(node, dict) or not isinstance(shape, StructureShape):
-        raise MalformedRequest(f"{shape.name} must be an XML element with child elements.")
-    members = only if only is not None else shape.members
+def _local_name(element: ElementTree.Element) -> str:
+    return element.tag.rpartition("}")[2]
+
+
+def _structure_from_xml(shape: StructureShape, element: ElementTree.Element) -> dict[str, Any]:
+    by_wire_name = _fields(shape).body_by_wire_name
     result: dict[str, Any] = {}
-    for name, member in members.items():
-        wire_name = member.serialization.get("name", name)
-        if wire_name in node:
-            result[name] = _from_xml(member, node[wire_name], name)
+    for child in element:
+        field = by_wire_name.get(_local_name(child))
+        if field is not None:
+            result[field.name] = _from_xml(field.shape, child, field.name)
     return result
 
 
-def _from_xml(shape: Shape, node: Any, name: str) -> Any:
-    if shape.type_name == "structure":
-        return _structure_from_xml(shape, node)
+def _from_xml(shape: Shape, element: ElementTree.Element, name: str) -> Any:
+    if isinstance(shape, StructureShape):
+        return _structure_from_xml(shape, element)
     if isinstance(shape, ListShape):
-        if node is None:
-            return []
-        item_name = shape.member.serialization.get("name", "member")
-        items = node.get(item_name) if isinstance(node, dict) else None
-        if items is None:
-            return []
-        if not isinstance(items, list):
-            items = [items]
-        return [_from_xml(shape.member, item, name) for item in items]
-    if isinstance(node, dict):
-        node = node.get("#text")
-    return _scalar(shape, "" if node is None else node, name)
+        item_name = _item_name(shape)
+        return [
+            _from_xml(shape.member, child, name)
+            for child in element
+            if _local_name(child) == item_name
+        ]
+    if len(element):
+        raise MalformedRequest(f"{name} must be a {shape.type_name}, not an element with children.")
+    return _scalar(shape, element.text or "", name)
 
 
 def _scalar(shape: Shape, text: str, name: str) -> Any:
@@ -158,7 +225,9 @@ def _scalar(shape: Shape, text: str, name: str) -> Any:
         if kind == "timestamp":
             return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (ValueError, binascii.Error):
-        raise MalformedRequest(f"{name} has a value that is not a valid {kind}: {text!r}.") from None
+        raise MalformedRequest(
+            f"{name} has a value that is not a valid {kind}: {text!r}."
+        ) from None
     return text
 
 
@@ -171,30 +240,26 @@ def serialize_response(
 ) -> HttpResponse:
     """Render an operation's output parameters as CloudFront's HTTP response."""
     status = int(operation.http.get("responseCode", 200))
-    headers = {"x-amz-request-id": str(uuid.uuid4())}
+    headers = {"x-amz-request-id": new_request_id()}
     body = b""
     shape = operation.output_shape
-    if shape is not None:
-        body_members: dict[str, Shape] = {}
-        for name, member in shape.members.items():
-            location = member.serialization.get("location")
-            if location == "header":
-                if output.get(name) is not None:
-                    headers[member.serialization.get("name", name)] = _header(member, output[name])
-            elif location is None:
-                body_members[name] = member
+    if isinstance(shape, StructureShape):
+        fields = _fields(shape)
+        for field in fields.located:
+            value = output.get(field.name)
+            if field.location == "header" and value is not None:
+                headers[field.wire_name] = _header(field.shape, value)
         payload = shape.serialization.get("payload")
         if payload is not None:
             member = shape.members[payload]
             value = output.get(payload)
             if member.type_name in ("blob", "string"):
                 body = value.encode("utf-8") if isinstance(value, str) else (value or b"")
-            elif value is not None:
+            elif isinstance(member, StructureShape) and value is not None:
                 root = member.serialization.get("name", payload)
-                body = _document(model, root, _to_xml(member, value))
-        elif body_members:
-            content = _to_xml(shape, output, only=body_members)
-            body = _document(model, shape.name, content)
+                body = _document(model, root, _fields(member).body, value)
+        elif fields.body:
+            body = _document(model, shape.name, fields.body, output)
     if body and not any(name.lower() == "content-type" for name in headers):
         headers["Content-Type"] = XML_CONTENT_TYPE
     return HttpResponse(status, headers, body)
@@ -204,40 +269,50 @@ def serialize_error(model: ServiceModel, error: ServiceError) -> HttpResponse:
     """Render *error* as CloudFront's ``ErrorResponse``, with the status from its shape."""
     metadata = model.shape_for(error.code).metadata.get("error", {})
     status = int(metadata.get("httpStatusCode", 400))
-    request_id = str(uuid.uuid4())
-    document = {
-        "Error": {
-            "Type": "Sender" if metadata.get("senderFault") else "Receiver",
-            "Code": error.code,
-            "Message": error.message,
-        },
-        "RequestId": request_id,
-    }
-    body = _document(model, "ErrorResponse", document)
+    request_id = new_request_id()
+    fault = "Sender" if metadata.get("senderFault") else "Receiver"
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<ErrorResponse xmlns="{namespace(model)}"><Error><Type>{fault}</Type>'
+        f"<Code>{escape(error.code)}</Code><Message>{escape(error.message)}</Message>"
+        f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+    )
     headers = {"x-amz-request-id": request_id, "Content-Type": XML_CONTENT_TYPE}
-    return HttpResponse(status, headers, body)
+    return HttpResponse(status, headers, body.encode("utf-8"))
 
 
-def _document(model: ServiceModel, root: str, content: Any) -> bytes:
-    element = {"@xmlns": namespace(model), **content} if isinstance(content, dict) else content
-    text: str = xmltodict.unparse({root: element})
-    return text.encode("utf-8")
+def _document(
+    model: ServiceModel, root: str, fields: tuple[_Field, ...], value: Mapping[str, Any]
+) -> bytes:
+    parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{namespace(model)}">']
+    _write_fields(parts, fields, value)
+    parts.append(f"</{root}>")
+    return "".join(parts).encode("utf-8")
 
 
-def _to_xml(shape: Shape, value: Any, only: Mapping[str, Shape] | None = None) -> Any:
+def _write_fields(parts: list[str], fields: tuple[_Field, ...], value: Mapping[str, Any]) -> None:
+    for field in fields:
+        item = value.get(field.name)
+        if item is not None:
+            _write(parts, field.wire_name, field.shape, item)
+
+
+def _write(parts: list[str], name: str, shape: Shape, value: Any) -> None:
     if isinstance(shape, StructureShape):
-        members = only if only is not None else shape.members
-        return {
-            member.serialization.get("name", name): _to_xml(member, value[name])
-            for name, member in members.items()
-            if value.get(name) is not None
-        }
-    if isinstance(shape, ListShape):
+        parts.append(f"<{name}>")
+        _write_fields(parts, _fields(shape).body, value)
+        parts.append(f"</{name}>")
+    elif isinstance(shape, ListShape):
         if not value:
-            return None
-        item_name = shape.member.serialization.get("name", "member")
-        return {item_name: [_to_xml(shape.member, item) for item in value]}
-    return _text(shape, value)
+            parts.append(f"<{name}/>")
+            return
+        parts.append(f"<{name}>")
+        item_name = _item_name(shape)
+        for item in value:
+            _write(parts, item_name, shape.member, item)
+        parts.append(f"</{name}>")
+    else:
+        parts.append(f"<{name}>{escape(_text(shape, value))}</{name}>")
 
 
 def _text(shape: Shape, value: Any) -> str:

@@ -68,7 +68,7 @@ class ConnectionFunction:
     created_time: datetime.datetime
     development: StageVersion
     live: StageVersion | None = None
-    tags: tuple[tuple[str, str], ...] = ()
+    tags: tuple[tuple[str, str | None], ...] = ()
 
     def stage(self, stage: Stage) -> StageVersion | None:
         """The :class:`StageVersion` of *stage*, or ``None`` for a LIVE stage not yet published."""
