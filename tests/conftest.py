@@ -1,0 +1,33 @@
+"""Every test runs as on a machine with no AWS configuration and no credentials."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+from cfmock import CloudFrontMock, mock_connection_functions
+
+
+@pytest.fixture(autouse=True)
+def no_aws_configuration(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> None:
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    empty = tmp_path_factory.mktemp("aws")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def cf() -> Iterator[CloudFrontMock]:
+    with mock_connection_functions() as handle:
+        yield handle
+
+
+@pytest.fixture
+def client(cf: CloudFrontMock):
+    return boto3.client("cloudfront", region_name="us-east-1")

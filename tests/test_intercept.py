@@ -1,0 +1,179 @@
+"""The botocore seam: which clients are caught, what never reaches the network, moto beside it."""
+
+from __future__ import annotations
+
+import threading
+
+import boto3
+import botocore.session
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.endpoint import Endpoint
+from botocore.httpsession import URLLib3Session
+from botocore.signers import RequestSigner
+
+from cfmock import mock_connection_functions
+from cfmock._core import IMPLEMENTED_OPERATIONS
+from cfmock.exceptions import UnsupportedOperationError
+from tests.scaffolding import create
+
+
+class _RecordingSession:
+    """Stands in for the HTTP layer: records what would have gone on the network."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def send(self, request) -> AWSResponse:
+        self.urls.append(request.url)
+        return AWSResponse(request.url, 404, {}, _EmptyBody())
+
+
+class _EmptyBody:
+    def stream(self, **_):
+        yield b""
+
+
+@pytest.fixture
+def network(monkeypatch: pytest.MonkeyPatch) -> _RecordingSession:
+    recorder = _RecordingSession()
+    monkeypatch.setattr(URLLib3Session, "send", lambda self, request: recorder.send(request))
+    return recorder
+
+
+def _client():
+    return boto3.client("cloudfront", region_name="us-east-1")
+
+
+def test_clients_created_before_inside_and_after_activation_are_answered(network) -> None:
+    before = _client()
+    with mock_connection_functions() as cf:
+        inside = _client()
+        create(before, "from-before")
+        create(inside, "from-inside")
+        after_session = botocore.session.get_session()
+        created_late = after_session.create_client("cloudfront", region_name="us-east-1")
+        create(created_late, "from-late")
+        assert [f.name for f in cf.functions()] == ["from-before", "from-inside", "from-late"]
+    assert network.urls == []
+
+
+def test_clients_used_from_other_threads_share_the_state(network) -> None:
+    errors: list[BaseException] = []
+    with mock_connection_functions() as cf:
+        client = _client()
+
+        def work(index: int) -> None:
+            try:
+                create(client, f"thread-{index}")
+            except BaseException as error:  # pragma: no cover - reported below
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert sorted(f.name for f in cf.functions()) == [f"thread-{i}" for i in range(8)]
+    assert network.urls == []
+
+
+def test_stop_restores_botocore_exactly(network) -> None:
+    originals = (Endpoint.make_request, Endpoint._send, RequestSigner.sign)
+    client = boto3.client(
+        "cloudfront", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    with mock_connection_functions():
+        create(client)
+        assert (Endpoint.make_request, Endpoint._send, RequestSigner.sign) != originals
+    assert (Endpoint.make_request, Endpoint._send, RequestSigner.sign) == originals
+    # The same client's request now goes to the HTTP layer again.
+    with pytest.raises(client.exceptions.ClientError):
+        client.describe_connection_function(Identifier="anything")
+    assert network.urls == [
+        "https://cloudfront.amazonaws.com/2020-05-31/connection-function/anything/describe"
+    ]
+
+
+def test_stop_removes_the_handler_from_client_emitters() -> None:
+    client = _client()
+    with mock_connection_functions():
+        create(client)
+        inside = [h for h in client.meta.events._emitter._handlers.prefix_search(  # noqa: SLF001
+            "before-send.cloudfront.CreateConnectionFunction"
+        )]
+    after = list(client.meta.events._emitter._handlers.prefix_search(  # noqa: SLF001
+        "before-send.cloudfront.CreateConnectionFunction"
+    ))
+    assert len(inside) == len(after) + 1
+
+
+def test_unimplemented_cloudfront_operation_is_a_usage_error_and_never_sent(network) -> None:
+    with mock_connection_functions(), pytest.raises(UnsupportedOperationError) as excinfo:
+        _client().list_distributions()
+    assert network.urls == []
+    assert excinfo.value.operation == "ListDistributions"
+    assert str(excinfo.value) == (
+        "cfmock: CloudFront operation ListDistributions (GET /2020-05-31/distribution) is not "
+        "implemented by cfmock, and the request was stopped before reaching the network.\n"
+        f"cfmock implements: {', '.join(IMPLEMENTED_OPERATIONS)}.\n"
+        "To let moto answer the other CloudFront operations, activate moto's mock_aws as well; "
+        "see https://github.com/cfmock/cfmock/blob/main/docs/usage.md#using-cfmock-with-moto"
+    )
+
+
+def test_other_services_are_left_alone(network) -> None:
+    with mock_connection_functions():
+        client = boto3.client(
+            "s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+        )
+        with pytest.raises(client.exceptions.ClientError):
+            client.list_buckets()
+    assert network.urls == ["https://s3.amazonaws.com/"]
+
+
+def test_requests_are_signed_when_the_client_has_credentials() -> None:
+    seen: list[str] = []
+    with mock_connection_functions():
+        client = boto3.client(
+            "cloudfront",
+            region_name="us-east-1",
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="secret",
+        )
+        client.meta.events.register(
+            "before-send.cloudfront",
+            lambda request, **_: seen.append(request.headers.get("Authorization", b"")),
+        )
+        create(client)
+    assert len(seen) == 1
+    assert seen[0].startswith(b"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+
+
+def test_requests_work_without_any_credentials() -> None:
+    session = botocore.session.get_session()
+    assert session.get_credentials() is None
+    with mock_connection_functions():
+        client = session.create_client("cloudfront", region_name="us-east-1")
+        assert create(client)["ETag"] == "ETVPDKIKX0DER"
+
+
+def test_works_with_moto_active_each_answering_its_own_operations() -> None:
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws(), mock_connection_functions() as cf:
+        client = _client()
+        assert client.list_distributions()["DistributionList"]["Quantity"] == 0
+        summary = create(client, "cfmock-answers")["ConnectionFunctionSummary"]
+        assert client.describe_connection_function(Identifier=summary["Id"])["ETag"] == (
+            "ETVPDKIKX0DER"
+        )
+        assert [f.name for f in cf.functions()] == ["cfmock-answers"]
+
+
+def test_works_with_moto_started_second() -> None:
+    moto = pytest.importorskip("moto")
+    with mock_connection_functions(), moto.mock_aws():
+        client = _client()
+        create(client)
+        assert client.list_distributions()["DistributionList"]["Quantity"] == 0
