@@ -61,8 +61,12 @@ def test_update_replaces_config_and_code_and_bumps_the_version() -> None:
 
 
 def test_last_modified_time_never_goes_backwards_even_if_the_clock_does() -> None:
-    times = iter([datetime.datetime(2026, 1, 2, tzinfo=datetime.timezone.utc),
-                  datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)])
+    times = iter(
+        [
+            datetime.datetime(2026, 1, 2, tzinfo=datetime.timezone.utc),
+            datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
+        ]
+    )
     backend = Backend(clock=lambda: next(times))
     created = backend.create(ACCOUNT, "fn", CONFIG, b"v1")
     updated = backend.update(ACCOUNT, created.id, created.etag, CONFIG, b"v2")
@@ -146,7 +150,9 @@ def test_etags_are_the_known_tokens_then_stable_distinct_tokens() -> None:
     assert [etag(v) for v in (1, 2, 3)] == ["ETVPDKIKX0DER", "E3UN6WX5RRO2AG", "E1F83G8C2ARO7P"]
     assert etag(2, prefix="KV") == "KV3UN6WX5RRO2AG"
     later = [etag(v) for v in range(4, 20_000)]
-    assert all(len(token) == 14 and token.startswith("E") and token[1:].isalnum() for token in later)
+    assert all(
+        len(token) == 14 and token.startswith("E") and token[1:].isalnum() for token in later
+    )
     assert all(token[1:].upper() == token[1:] for token in later)
     assert len(set(later) | {etag(1), etag(2), etag(3)}) == len(later) + 3
     assert etag(4) == etag(4)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import boto3
 import botocore.session
@@ -26,7 +27,8 @@ class _RecordingSession:
 
     def send(self, request) -> AWSResponse:
         self.urls.append(request.url)
-        return AWSResponse(request.url, 404, {}, _EmptyBody())
+        headers: Any = {}
+        return AWSResponse(request.url, 404, headers, _EmptyBody())
 
 
 class _EmptyBody:
@@ -80,14 +82,15 @@ def test_clients_used_from_other_threads_share_the_state(network) -> None:
 
 
 def test_stop_restores_botocore_exactly(network) -> None:
-    originals = (Endpoint.make_request, Endpoint._send, RequestSigner.sign)
+    endpoint: Any = Endpoint
+    originals = (endpoint.make_request, endpoint._send, RequestSigner.sign)
     client = boto3.client(
         "cloudfront", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
     )
     with mock_connection_functions():
         create(client)
-        assert (Endpoint.make_request, Endpoint._send, RequestSigner.sign) != originals
-    assert (Endpoint.make_request, Endpoint._send, RequestSigner.sign) == originals
+        assert (endpoint.make_request, endpoint._send, RequestSigner.sign) != originals
+    assert (endpoint.make_request, endpoint._send, RequestSigner.sign) == originals
     # The same client's request now goes to the HTTP layer again.
     with pytest.raises(client.exceptions.ClientError):
         client.describe_connection_function(Identifier="anything")
@@ -100,12 +103,16 @@ def test_stop_removes_the_handler_from_client_emitters() -> None:
     client = _client()
     with mock_connection_functions():
         create(client)
-        inside = [h for h in client.meta.events._emitter._handlers.prefix_search(  # noqa: SLF001
+        inside = list(
+            client.meta.events._emitter._handlers.prefix_search(  # noqa: SLF001
+                "before-send.cloudfront.CreateConnectionFunction"
+            )
+        )
+    after = list(
+        client.meta.events._emitter._handlers.prefix_search(  # noqa: SLF001
             "before-send.cloudfront.CreateConnectionFunction"
-        )]
-    after = list(client.meta.events._emitter._handlers.prefix_search(  # noqa: SLF001
-        "before-send.cloudfront.CreateConnectionFunction"
-    ))
+        )
+    )
     assert len(inside) == len(after) + 1
 
 
@@ -134,7 +141,7 @@ def test_other_services_are_left_alone(network) -> None:
 
 
 def test_requests_are_signed_when_the_client_has_credentials() -> None:
-    seen: list[str] = []
+    seen: list[bytes] = []
     with mock_connection_functions():
         client = boto3.client(
             "cloudfront",

@@ -8,15 +8,13 @@ import unittest
 import boto3
 import pytest
 
-from cfmock import Activator, CloudFrontMock, mock_connection_functions
-from cfmock import _intercept
+from cfmock import Activator, CloudFrontMock, _intercept, mock_connection_functions
 from cfmock.exceptions import CfmockError, NotStartedError
 from tests.scaffolding import create
 
 
 def _client():
     return boto3.client("cloudfront", region_name="us-east-1")
-
 
 
 def test_bare_decorator_on_a_function() -> None:
@@ -168,7 +166,10 @@ def test_unknown_option_is_named() -> None:
     [
         ({"account_id": "12"}, "cfmock: account_id must be a string of 12 digits, got '12'"),
         ({"code_size_limit": 0}, "cfmock: code_size_limit must be between 1 and 40960, got 0"),
-        ({"code_size_limit": 50_000}, "cfmock: code_size_limit must be between 1 and 40960, got 50000"),
+        (
+            {"code_size_limit": 50_000},
+            "cfmock: code_size_limit must be between 1 and 40960, got 50000",
+        ),
         ({"max_functions": "3"}, "cfmock: max_functions must be an int, got '3'"),
         ({"max_comment_length": -1}, "cfmock: max_comment_length must be at least 0, got -1"),
     ],

@@ -45,9 +45,9 @@ def test_create_returns_the_development_summary_etag_and_location(client) -> Non
 
 def test_create_echoes_a_key_value_store_association(client) -> None:
     associations = {"Quantity": 1, "Items": [{"KeyValueStoreARN": KVS_ARN}]}
-    summary = create(client, ConnectionFunctionConfig=config(KeyValueStoreAssociations=associations))[
-        "ConnectionFunctionSummary"
-    ]
+    summary = create(
+        client, ConnectionFunctionConfig=config(KeyValueStoreAssociations=associations)
+    )["ConnectionFunctionSummary"]
     assert summary["ConnectionFunctionConfig"]["KeyValueStoreAssociations"] == associations
 
 
@@ -62,7 +62,9 @@ def test_update_bumps_the_etag_through_the_known_version_tokens(client) -> None:
         ConnectionFunctionCode=b"function connectionHandler(c) { c.deny(); }",
     )
     second = client.update_connection_function(
-        Id=function_id, IfMatch=first["ETag"], ConnectionFunctionConfig=config("third"),
+        Id=function_id,
+        IfMatch=first["ETag"],
+        ConnectionFunctionConfig=config("third"),
         ConnectionFunctionCode=CODE,
     )
 
@@ -87,7 +89,9 @@ def test_update_moves_last_modified_time_but_not_created_time() -> None:
         client = boto3.client("cloudfront", region_name="us-east-1")
         created = create(client)["ConnectionFunctionSummary"]
         updated = client.update_connection_function(
-            Id=created["Id"], IfMatch=ETAG_V1, ConnectionFunctionConfig=config(),
+            Id=created["Id"],
+            IfMatch=ETAG_V1,
+            ConnectionFunctionConfig=config(),
             ConnectionFunctionCode=CODE,
         )["ConnectionFunctionSummary"]
     assert created["CreatedTime"].second == 0
@@ -164,7 +168,9 @@ def test_unknown_id_is_entity_not_found_404_whatever_the_if_match(client) -> Non
     with pytest.raises(client.exceptions.EntityNotFound) as excinfo:
         _update(client, "cf_doesnotexist", "")
     assert error_of(excinfo) == (
-        "EntityNotFound", 404, "The connection function 'cf_doesnotexist' does not exist."
+        "EntityNotFound",
+        404,
+        "The connection function 'cf_doesnotexist' does not exist.",
     )
 
 
@@ -178,7 +184,9 @@ def test_describe_unknown_identifier_is_entity_not_found(client) -> None:
     with pytest.raises(client.exceptions.EntityNotFound) as excinfo:
         client.describe_connection_function(Identifier="nope")
     assert error_of(excinfo) == (
-        "EntityNotFound", 404, "The connection function 'nope' does not exist."
+        "EntityNotFound",
+        404,
+        "The connection function 'nope' does not exist.",
     )
 
 
@@ -198,7 +206,9 @@ def test_invalid_stage_is_invalid_argument(client) -> None:
     with pytest.raises(client.exceptions.InvalidArgument) as excinfo:
         client.describe_connection_function(Identifier=function_id, Stage="BOGUS")
     assert error_of(excinfo) == (
-        "InvalidArgument", 400, "The stage 'BOGUS' is not valid. Valid stages are DEVELOPMENT and LIVE."
+        "InvalidArgument",
+        400,
+        "The stage 'BOGUS' is not valid. Valid stages are DEVELOPMENT and LIVE.",
     )
     with pytest.raises(ClientError) as get_excinfo:
         client.get_connection_function(Identifier=function_id, Stage="BOGUS")
@@ -235,9 +245,7 @@ INVALID_CONFIGS = [
         id="two-stores",
     ),
     pytest.param(
-        config(
-            KeyValueStoreAssociations={"Quantity": 1, "Items": [{"KeyValueStoreARN": "arn:x"}]}
-        ),
+        config(KeyValueStoreAssociations={"Quantity": 1, "Items": [{"KeyValueStoreARN": "arn:x"}]}),
         "The KeyValueStore ARN 'arn:x' is not valid. Expected "
         "arn:aws:cloudfront::<12-digit account>:key-value-store/<36-character id>.",
         id="bad-arn",
@@ -271,9 +279,7 @@ def test_stale_etag_is_checked_before_the_config(client) -> None:
         _update(client, function_id, "E-stale", ConnectionFunctionConfig=config(Runtime="x"))
 
 
-@pytest.mark.parametrize(
-    "name", ["has space", "dots.not.allowed", "x" * 65, "slash/", "ünicode"]
-)
+@pytest.mark.parametrize("name", ["has space", "dots.not.allowed", "x" * 65, "slash/", "ünicode"])
 def test_invalid_name_is_invalid_argument(client, name) -> None:
     with pytest.raises(client.exceptions.InvalidArgument) as excinfo:
         create(client, name)
@@ -333,7 +339,9 @@ def test_duplicate_name_is_entity_already_exists_409(client, cf) -> None:
     with pytest.raises(client.exceptions.EntityAlreadyExists) as excinfo:
         create(client, "dup")
     assert error_of(excinfo) == (
-        "EntityAlreadyExists", 409, "A connection function named 'dup' already exists in this account."
+        "EntityAlreadyExists",
+        409,
+        "A connection function named 'dup' already exists in this account.",
     )
     assert len(cf.functions()) == 1
 
@@ -430,7 +438,9 @@ def test_each_activation_starts_empty() -> None:
         create(client, "first-run")
 
 
-def test_recorded_calls_list_operation_parameters_status_and_error(client, cf: CloudFrontMock) -> None:
+def test_recorded_calls_list_operation_parameters_status_and_error(
+    client, cf: CloudFrontMock
+) -> None:
     function_id = create(client)["ConnectionFunctionSummary"]["Id"]
     with pytest.raises(ClientError):
         _update(client, function_id, "stale")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from botocore.awsrequest import prepare_request_dict
@@ -31,7 +31,7 @@ CONNECTION_FUNCTION_OPERATIONS = sorted(
 WHEN = datetime.datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=datetime.timezone.utc)
 
 
-def sample(shape: Shape, name: str = "value", depth: int = 0) -> Any:
+def sample(shape: Any, name: str = "value", depth: int = 0) -> Any:
     """A value of every member of *shape*, distinct enough to catch mix-ups."""
     if isinstance(shape, StructureShape):
         if depth > 6:
@@ -131,7 +131,7 @@ def test_errors_take_status_and_type_from_the_model(code, status, fault) -> None
     response = serialize_error(MODEL, ServiceError(code, "why <it> & failed"))
     parsed = RestXMLParser().parse(
         {"status_code": response.status, "headers": response.headers, "body": response.body},
-        None,
+        None,  # type: ignore[arg-type]
     )
     assert response.status == status
     assert parsed["Error"] == {"Code": code, "Message": "why <it> & failed", "Type": fault}
@@ -139,7 +139,9 @@ def test_errors_take_status_and_type_from_the_model(code, status, fault) -> None
 
 
 def _update_request(body: bytes, if_match: str = "E1") -> HttpRequest:
-    return HttpRequest("PUT", "/2020-05-31/connection-function/cf_x", {}, {"if-match": if_match}, body)
+    return HttpRequest(
+        "PUT", "/2020-05-31/connection-function/cf_x", {}, {"if-match": if_match}, body
+    )
 
 
 UPDATE = MODEL.operation_model("UpdateConnectionFunction")
@@ -148,8 +150,14 @@ UPDATE = MODEL.operation_model("UpdateConnectionFunction")
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (b"<not-closed", "The request body is not well-formed XML: unclosed token: line 1, column 0."),
-        (b"<Wrong/>", "The request body's root element is Wrong; expected UpdateConnectionFunctionRequest."),
+        (
+            b"<not-closed",
+            "The request body is not well-formed XML: unclosed token: line 1, column 0.",
+        ),
+        (
+            b"<Wrong/>",
+            "The request body's root element is Wrong; expected UpdateConnectionFunctionRequest.",
+        ),
         (
             b"<UpdateConnectionFunctionRequest><ConnectionFunctionCode>@@@"
             b"</ConnectionFunctionCode></UpdateConnectionFunctionRequest>",
@@ -170,7 +178,9 @@ def test_malformed_bodies_are_invalid_argument(body, message) -> None:
 
 def test_integers_and_booleans_are_checked() -> None:
     operation = MODEL.operation_model("ListConnectionFunctions")
-    body = b"<ListConnectionFunctionsRequest><MaxItems>ten</MaxItems></ListConnectionFunctionsRequest>"
+    body = (
+        b"<ListConnectionFunctionsRequest><MaxItems>ten</MaxItems></ListConnectionFunctionsRequest>"
+    )
     with pytest.raises(MalformedRequest) as excinfo:
         parse_request(operation, HttpRequest("POST", "/", body=body), {})
     assert excinfo.value.message == "MaxItems has a value that is not a valid integer: 'ten'."
@@ -184,7 +194,7 @@ def test_missing_required_members_are_named_with_their_path() -> None:
         "ConnectionFunctionCode": b"x",
     }
     with pytest.raises(MalformedRequest) as excinfo:
-        check_required(UPDATE.input_shape, params)
+        check_required(cast(Shape, UPDATE.input_shape), params)
     assert excinfo.value.message == (
         "The request is missing the required member ConnectionFunctionConfig.Runtime."
     )

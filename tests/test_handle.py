@@ -1,0 +1,85 @@
+"""The handle: seeding and inspecting state without boto3."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import boto3
+import pytest
+
+from cfmock import CloudFrontMock, ConnectionFunction, Stage, mock_connection_functions
+from cfmock.exceptions import FunctionNotFoundError, InvalidSeedError
+from tests.scaffolding import KVS_ARN
+
+
+def test_seeded_function_is_visible_to_boto3_with_the_same_etag(cf: CloudFrontMock, client) -> None:
+    seeded = cf.add_function(
+        "seeded",
+        "function connectionHandler(c) { c.allow(); }",
+        comment="from the handle",
+        key_value_store_arn=KVS_ARN,
+        tags={"team": "edge"},
+    )
+    described = client.describe_connection_function(Identifier="seeded")
+    assert described["ETag"] == seeded.etag == "ETVPDKIKX0DER"
+    summary = described["ConnectionFunctionSummary"]
+    assert summary["Id"] == seeded.id
+    assert summary["ConnectionFunctionConfig"]["Comment"] == "from the handle"
+    assert summary["ConnectionFunctionConfig"]["KeyValueStoreAssociations"]["Items"] == [
+        {"KeyValueStoreARN": KVS_ARN}
+    ]
+    assert client.get_connection_function(Identifier=seeded.id)[
+        "ConnectionFunctionCode"
+    ].read() == (b"function connectionHandler(c) { c.allow(); }")
+    assert seeded.tags == (("team", "edge"),)
+
+
+def test_seeding_what_cloudfront_would_refuse_raises_invalid_seed_error(cf: CloudFrontMock) -> None:
+    with pytest.raises(InvalidSeedError) as excinfo:
+        cf.add_function("bad name", b"code")
+    assert excinfo.value.error.code == "InvalidArgument"
+    assert str(excinfo.value).startswith(
+        "cfmock: CloudFront would reject this seed with InvalidArgument: "
+        "The connection function name 'bad name' is not valid."
+    )
+    assert cf.functions() == []
+
+
+def test_get_function_by_id_arn_or_name_and_a_helpful_miss(cf: CloudFrontMock) -> None:
+    seeded = cf.add_function("lookup", b"code")
+    assert cf.get_function(seeded.id) == cf.get_function(seeded.arn) == cf.get_function("lookup")
+    with pytest.raises(FunctionNotFoundError) as excinfo:
+        cf.get_function("missing")
+    assert str(excinfo.value) == (
+        f"cfmock: no connection function 'missing' in account 123456789012; it holds: "
+        f"lookup ({seeded.id})"
+    )
+    assert isinstance(excinfo.value, LookupError)
+
+
+def test_snapshots_do_not_change_after_later_writes(cf: CloudFrontMock, client) -> None:
+    before = cf.add_function("snap", b"v1")
+    client.update_connection_function(
+        Id=before.id,
+        IfMatch=before.etag,
+        ConnectionFunctionConfig={"Comment": "c", "Runtime": "cloudfront-js-2.0"},
+        ConnectionFunctionCode=b"v2",
+    )
+    after = cf.get_function(before.id)
+    assert before.development.code == b"v1"
+    assert after.development.code == b"v2"
+    assert after.stage(Stage.DEVELOPMENT) is after.development
+    assert after.stage(Stage.LIVE) is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        after.name = "renamed"  # type: ignore[misc]
+
+
+def test_account_option_moves_everything_to_that_account() -> None:
+    with mock_connection_functions(account_id="111122223333") as cf:
+        assert cf.account_id == "111122223333"
+        client = boto3.client("cloudfront", region_name="us-east-1")
+        seeded = cf.add_function("acct", b"code")
+        assert seeded.arn == f"arn:aws:cloudfront::111122223333:connection-function/{seeded.id}"
+        assert client.describe_connection_function(Identifier=seeded.arn)["ETag"]
+        other: list[ConnectionFunction] = cf.functions(account_id="123456789012")
+        assert other == []
