@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from cfmock._backend import Backend
-from cfmock._core import Core
 from cfmock._options import MockOptions
 from cfmock._state import RUNTIME, ConnectionFunction, FunctionConfig, RecordedCall
 from cfmock.exceptions import FunctionNotFoundError, InvalidSeedError, ServiceError
+
+if TYPE_CHECKING:
+    from cfmock._backend import Backend
+    from cfmock._core import Core
 
 
 class CloudFrontMock:

@@ -10,16 +10,17 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
-import unittest
 from types import TracebackType
-from typing import Any, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
-from cfmock import _intercept
-from cfmock._backend import Backend
-from cfmock._core import Core
 from cfmock._handle import CloudFrontMock
 from cfmock._options import MockOptions
 from cfmock.exceptions import CfmockError, NotStartedError
+
+if TYPE_CHECKING:
+    import unittest
+
+    from cfmock._core import Core
 
 _F = TypeVar("_F", bound=Any)
 
@@ -57,8 +58,14 @@ class Activator:
                         "inside another shares its state and options.\n"
                         f"  active: {outer.options}\n  asked:  {self.options}"
                     )
-                core = cast(Core, outer._core)
+                core = cast("Core", outer._core)
             else:
+                # Imported on first use: the seam and the codec pull in most of botocore,
+                # which ``import cfmock`` should not pay for.
+                from cfmock import _intercept
+                from cfmock._backend import Backend
+                from cfmock._core import Core
+
                 core = Core(Backend(self.options))
                 _intercept.install(_current_core)
             self._core = core
@@ -78,6 +85,8 @@ class Activator:
             self._core = None
             self._handle = None
             if not _active:
+                from cfmock import _intercept
+
                 _intercept.uninstall()
 
     def __enter__(self) -> CloudFrontMock:
@@ -108,6 +117,8 @@ class Activator:
         Each call of the function (each test of the TestCase) runs in a fresh activation.
         """
         if isinstance(target, type):
+            import unittest
+
             if not issubclass(target, unittest.TestCase):
                 raise TypeError(
                     f"cfmock: mock_connection_functions can decorate functions, coroutine "

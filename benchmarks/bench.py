@@ -1,0 +1,251 @@
+"""cfmock's performance budget, measured as ratios against references timed in the same run.
+
+Run ``python benchmarks/bench.py`` after ``pip install -e ".[bench]"``. It prints one table;
+it asserts nothing (timing is for people, not for the test suite). Targets are those of the
+project's design notes:
+
+* ``update_connection_function`` through cfmock: at most 1.25x the botocore floor (the same
+  call answered by a canned ``before-send`` reply); moto's stateful
+  ``update_origin_access_control`` with IfMatch is shown for comparison.
+* enter + exit of the activator: under 0.05 ms (moto's ``mock_aws()`` for comparison).
+* ``import cfmock``: at most 20 ms above ``import botocore``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+from botocore.awsrequest import AWSResponse
+
+from cfmock import mock_connection_functions
+
+ROUNDS = int(os.environ.get("CFMOCK_BENCH_ROUNDS", "9"))
+CALLS = int(os.environ.get("CFMOCK_BENCH_CALLS", "400"))
+CONFIG = {"Comment": "benchmark", "Runtime": "cloudfront-js-2.0"}
+CODE = b"function connectionHandler(connection) { connection.allow(); }"
+CREDENTIALS = {"aws_access_key_id": "AKIDBENCHMARK", "aws_secret_access_key": "secret"}
+
+
+class _Body(io.BytesIO):
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.getvalue()
+
+
+def _client() -> Any:
+    return boto3.session.Session().client("cloudfront", region_name="us-east-1", **CREDENTIALS)
+
+
+def _canned_update_body() -> bytes:
+    # The body cfmock itself returns for this update, so both sides parse the same response.
+    with mock_connection_functions() as cf:
+        seeded = cf.add_function("bench", CODE, comment="benchmark")
+        response = _client().update_connection_function(
+            Id=seeded.id,
+            IfMatch=seeded.etag,
+            ConnectionFunctionConfig=CONFIG,
+            ConnectionFunctionCode=CODE,
+        )
+        raw: bytes = response["ResponseMetadata"].get("cfmock_body", b"")
+        summary = response["ConnectionFunctionSummary"]
+    created = summary["CreatedTime"].strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return (
+        raw
+        or (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<ConnectionFunctionSummary '
+            'xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">'
+            f"<Name>bench</Name><Id>{summary['Id']}</Id><ConnectionFunctionConfig>"
+            "<Comment>benchmark</Comment><Runtime>cloudfront-js-2.0</Runtime>"
+            f"</ConnectionFunctionConfig><ConnectionFunctionArn>{summary['ConnectionFunctionArn']}"
+            "</ConnectionFunctionArn><Status>UNPUBLISHED</Status><Stage>DEVELOPMENT</Stage>"
+            f"<CreatedTime>{created}</CreatedTime><LastModifiedTime>{created}</LastModifiedTime>"
+            "</ConnectionFunctionSummary>"
+        ).encode()
+    )
+
+
+def _per_call(run: Callable[[int], None], calls: int) -> float:
+    start = time.perf_counter()
+    run(calls)
+    return (time.perf_counter() - start) / calls
+
+
+def bench_update() -> dict[str, float]:
+    body = _canned_update_body()
+    floor_client = _client()
+    headers: Any = {"ETag": "E3UN6WX5RRO2AG", "Content-Type": "text/xml"}
+    floor_client.meta.events.register(
+        "before-send.cloudfront",
+        lambda request, **_: AWSResponse(request.url, 200, headers, _Body(body)),
+    )
+
+    def floor(n: int) -> None:
+        for _ in range(n):
+            floor_client.update_connection_function(
+                Id="cf_x",
+                IfMatch="E1",
+                ConnectionFunctionConfig=CONFIG,
+                ConnectionFunctionCode=CODE,
+            )
+
+    cfmock_client = _client()  # made once, as for the floor: the seam reaches it when active
+
+    def cfmock_updates(n: int) -> None:
+        with mock_connection_functions() as cf:
+            client = cfmock_client
+            function = cf.add_function("bench", CODE, comment="benchmark")
+            etag = function.etag
+            for _ in range(n):
+                etag = client.update_connection_function(
+                    Id=function.id,
+                    IfMatch=etag,
+                    ConnectionFunctionConfig=CONFIG,
+                    ConnectionFunctionCode=CODE,
+                )["ETag"]
+
+    moto_updates = _moto_updates()
+    samples: dict[str, list[float]] = {"floor": [], "cfmock": [], "moto": []}
+    floor(50)
+    cfmock_updates(50)
+    if moto_updates:
+        moto_updates(50)
+    for _ in range(ROUNDS):
+        samples["floor"].append(_per_call(floor, CALLS))
+        samples["cfmock"].append(_per_call(cfmock_updates, CALLS))
+        if moto_updates:
+            samples["moto"].append(_per_call(moto_updates, CALLS))
+    return {name: statistics.median(values) for name, values in samples.items() if values}
+
+
+def _moto_updates() -> Callable[[int], None] | None:
+    try:
+        from moto import mock_aws
+    except ImportError:
+        return None
+
+    client = _client()
+
+    def run(n: int) -> None:
+        with mock_aws():
+            created = client.create_origin_access_control(
+                OriginAccessControlConfig={
+                    "Name": "bench",
+                    "SigningProtocol": "sigv4",
+                    "SigningBehavior": "always",
+                    "OriginAccessControlOriginType": "s3",
+                }
+            )
+            oac_id, etag = created["OriginAccessControl"]["Id"], created["ETag"]
+            for _ in range(n):
+                etag = client.update_origin_access_control(
+                    Id=oac_id,
+                    IfMatch=etag,
+                    OriginAccessControlConfig={
+                        "Name": "bench",
+                        "SigningProtocol": "sigv4",
+                        "SigningBehavior": "always",
+                        "OriginAccessControlOriginType": "s3",
+                    },
+                )["ETag"]
+
+    return run
+
+
+def bench_activation() -> dict[str, float]:
+    def cfmock_cycle(n: int) -> None:
+        for _ in range(n):
+            with mock_connection_functions():
+                pass
+
+    results = {"cfmock": statistics.median(_per_call(cfmock_cycle, 2000) for _ in range(ROUNDS))}
+    try:
+        from moto import mock_aws
+    except ImportError:
+        return results
+
+    def moto_cycle(n: int) -> None:
+        for _ in range(n):
+            with mock_aws():
+                pass
+
+    results["moto"] = statistics.median(_per_call(moto_cycle, 100) for _ in range(ROUNDS))
+    return results
+
+
+def bench_import() -> dict[str, float]:
+    def timed_import(module: str) -> float:
+        code = (
+            "import time; t = time.perf_counter(); import "
+            + module
+            + "; print(time.perf_counter() - t)"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        return float(out.stdout)
+
+    samples: dict[str, list[float]] = {"botocore": [], "cfmock": []}
+    for _ in range(ROUNDS + 6):
+        samples["botocore"].append(timed_import("botocore"))
+        samples["cfmock"].append(timed_import("cfmock"))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def main() -> None:
+    update = bench_update()
+    activation = bench_activation()
+    imports = bench_import()
+    ms = 1000.0
+    rows = [
+        (
+            "update_connection_function",
+            f"{update['cfmock'] * ms:.3f} ms",
+            f"floor {update['floor'] * ms:.3f} ms",
+            f"{update['cfmock'] / update['floor']:.2f}x floor",
+            "<= 1.25x floor",
+        ),
+    ]
+    if "moto" in update:
+        rows.append(
+            (
+                "  moto update_origin_access_control",
+                f"{update['moto'] * ms:.3f} ms",
+                f"floor {update['floor'] * ms:.3f} ms",
+                f"{update['moto'] / update['floor']:.2f}x floor",
+                "(reference)",
+            )
+        )
+    rows.append(
+        (
+            "activator enter + exit",
+            f"{activation['cfmock'] * ms:.4f} ms",
+            f"moto {activation['moto'] * ms:.3f} ms" if "moto" in activation else "-",
+            f"{activation['cfmock'] / activation['moto']:.4f}x moto"
+            if "moto" in activation
+            else "-",
+            "< 0.05 ms",
+        )
+    )
+    rows.append(
+        (
+            "import cfmock",
+            f"{imports['cfmock'] * ms:.1f} ms",
+            f"botocore {imports['botocore'] * ms:.1f} ms",
+            f"+{(imports['cfmock'] - imports['botocore']) * ms:.1f} ms",
+            "<= +20 ms",
+        )
+    )
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    header = ("what", "cfmock", "reference", "ratio", "target")
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    for row in (header, *rows):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
