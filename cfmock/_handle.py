@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 class CloudFrontMock:
     """Seeds and inspects the state behind an active :func:`~cfmock.mock_connection_functions`.
 
-    Entering the activator (``with``, ``start()``, the decorator's activation or the ``cfmock``
-    pytest fixture) returns this handle; do not construct it yourself. Everything it returns is
-    an immutable snapshot. Methods that take ``account_id`` default to the activation's account.
+    Entering the activator (``with`` or ``start()``) returns this handle; do not construct it
+    yourself. Everything it returns is an immutable snapshot. Methods that take ``account_id``
+    default to the activation's account.
     """
 
     def __init__(self, core: Core) -> None:

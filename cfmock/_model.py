@@ -55,8 +55,7 @@ class Route:
             if index >= len(parts):
                 return None
             if segment.is_label:
-                if not parts[index]:
-                    return None
+                # An empty label still routes, so the operation can answer it with its own error.
                 labels[segment.text] = unquote(parts[index])
             elif parts[index] != segment.text:
                 return None

@@ -159,7 +159,7 @@ def check_required(shape: Shape, params: Mapping[str, Any], path: str = "") -> N
     if not isinstance(shape, StructureShape):
         return
     for name in shape.required_members:
-        if name not in params:
+        if name not in params and not _is_precondition(shape.members[name]):
             raise MalformedRequest(f"The request is missing the required member {path}{name}.")
     for name, value in params.items():
         member = shape.members.get(name)
@@ -168,6 +168,15 @@ def check_required(shape: Shape, params: Mapping[str, Any], path: str = "") -> N
         elif isinstance(member, ListShape) and isinstance(member.member, StructureShape):
             for index, item in enumerate(value):
                 check_required(member.member, item, f"{path}{name}[{index}].")
+
+
+def _is_precondition(member: Shape) -> bool:
+    # CloudFront answers a missing If-Match with InvalidIfMatchVersion once it has found the
+    # resource, not as a malformed request, so the operation checks it in that order.
+    return (
+        member.serialization.get("location") == "header"
+        and member.serialization.get("name", "").lower() == "if-match"
+    )
 
 
 def _xml_root(body: bytes, expected: str) -> ElementTree.Element:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from cfmock._options import MODEL_MAX_CODE_SIZE, MockOptions
+from cfmock._options import MockOptions
 from cfmock._state import RUNTIME, FunctionConfig, Stage
 from cfmock.exceptions import ServiceError
 
@@ -83,7 +83,7 @@ def check_code(code: bytes, options: MockOptions) -> None:
     """Code must be non-empty and within the size limit."""
     if not code:
         raise invalid("The connection function code is empty; ConnectionFunctionCode is required.")
-    limit = min(options.code_size_limit, MODEL_MAX_CODE_SIZE)
+    limit = options.code_size_limit  # MockOptions caps it at the model's maximum
     if len(code) > limit:
         raise ServiceError(
             "EntitySizeLimitExceeded",

@@ -452,3 +452,41 @@ def test_recorded_calls_list_operation_parameters_status_and_error(
     assert calls[1].parameters["IfMatch"] == "stale"
     assert calls[1].parameters["ConnectionFunctionCode"] == CODE
     assert calls[0].account_id == "123456789012"
+
+
+def _raw_update(cf: CloudFrontMock, function_id: str, headers: dict[str, str]):
+    from cfmock._http import HttpRequest
+
+    body = (
+        b"<UpdateConnectionFunctionRequest><ConnectionFunctionConfig><Comment>c</Comment>"
+        b"<Runtime>cloudfront-js-2.0</Runtime></ConnectionFunctionConfig>"
+        b"<ConnectionFunctionCode>eA==</ConnectionFunctionCode></UpdateConnectionFunctionRequest>"
+    )
+    request = HttpRequest(
+        "PUT", f"/2020-05-31/connection-function/{function_id}", {}, headers, body
+    )
+    return cf._core.handle(request)
+
+
+def test_a_request_without_if_match_header_is_invalid_if_match_version(cf) -> None:
+    function_id = cf.add_function("raw", CODE).id
+    response = _raw_update(cf, function_id, {})
+    assert response.status == 400
+    assert b"<Code>InvalidIfMatchVersion</Code>" in response.body
+    assert MISSING_IF_MATCH.encode() in response.body
+
+
+def test_a_request_without_if_match_for_an_unknown_id_is_entity_not_found(cf) -> None:
+    response = _raw_update(cf, "cf_unknown", {})
+    assert response.status == 404
+    assert b"<Code>EntityNotFound</Code>" in response.body
+
+
+def test_an_empty_identifier_is_entity_not_found(client) -> None:
+    with pytest.raises(client.exceptions.EntityNotFound) as excinfo:
+        client.describe_connection_function(Identifier="")
+    assert error_of(excinfo) == (
+        "EntityNotFound",
+        404,
+        "The connection function '' does not exist.",
+    )

@@ -186,6 +186,15 @@ def test_integers_and_booleans_are_checked() -> None:
     assert excinfo.value.message == "MaxItems has a value that is not a valid integer: 'ten'."
 
 
+def test_a_missing_if_match_is_left_for_the_operation_to_refuse() -> None:
+    params = {
+        "Id": "cf_x",
+        "ConnectionFunctionConfig": {"Comment": "c", "Runtime": "r"},
+        "ConnectionFunctionCode": b"x",
+    }
+    check_required(cast(Shape, UPDATE.input_shape), params)
+
+
 def test_missing_required_members_are_named_with_their_path() -> None:
     params = {
         "Id": "cf_x",
@@ -228,4 +237,6 @@ def test_router_prefers_literal_query_keys_and_rejects_unknown_paths() -> None:
     assert untag is not None and untag[0].name == "UntagResource"
     assert router().match("GET", "/2020-05-31/nothing-here", {}) is None
     assert router().match("PATCH", "/2020-05-31/connection-function/x", {}) is None
-    assert router().match("GET", "/2020-05-31/connection-function//describe", {}) is None
+    empty = router().match("GET", "/2020-05-31/connection-function//describe", {})
+    assert empty is not None
+    assert (empty[0].name, empty[1]) == ("DescribeConnectionFunction", {"Identifier": ""})
