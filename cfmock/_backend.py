@@ -7,23 +7,42 @@ every check runs before the single assignment that stores the new record.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import itertools
 import random
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from cfmock import _tokens, _validation
 from cfmock._options import MockOptions
+from cfmock._paging import OrderedIndex, decode_marker, encode_marker
 from cfmock._state import ConnectionFunction, FunctionConfig, Stage, StageVersion, Status
 from cfmock.exceptions import ServiceError
 
 Clock = Callable[[], datetime.datetime]
+Tags = Sequence[tuple[str, str | None]]
+
+DEFAULT_MAX_ITEMS = 100
+MAX_MAX_ITEMS = 100
 
 
 def utc_now() -> datetime.datetime:
     """The current time in UTC, truncated to CloudFront's millisecond precision."""
     now = datetime.datetime.now(datetime.timezone.utc)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class _Account:
+    """One account's functions, with the indexes that make lookups and pages cheap."""
+
+    def __init__(self) -> None:
+        self.functions: dict[str, ConnectionFunction] = {}
+        self.ids_by_name: dict[str, str] = {}
+        self.sequence: dict[str, int] = {}
+        self.all = OrderedIndex()
+        self.live = OrderedIndex()
+        self.publishing_until: dict[str, datetime.datetime] = {}
 
 
 class Backend:
@@ -40,29 +59,30 @@ class Backend:
         self._clock = clock
         self._rng = rng or random.Random()
         self._lock = threading.RLock()
-        self._functions: dict[str, dict[str, ConnectionFunction]] = {}
-        self._ids_by_name: dict[str, dict[str, str]] = {}
+        self._accounts: dict[str, _Account] = {}
+        self._sequences = itertools.count(1)
 
     # -- reads ------------------------------------------------------------------------------
 
     def functions(self, account_id: str) -> list[ConnectionFunction]:
         """Every function of *account_id*, oldest first."""
         with self._lock:
-            return list(self._functions.get(account_id, {}).values())
+            account = self._account(account_id)
+            return [self._settled(account, f) for f in list(account.functions.values())]
 
     def resolve(self, account_id: str, identifier: str) -> ConnectionFunction:
         """Find a function by ID, ARN or name (in that order), or raise ``EntityNotFound``."""
         with self._lock:
-            functions = self._functions.get(account_id, {})
-            found = functions.get(identifier)
+            account = self._account(account_id)
+            found = account.functions.get(identifier)
             if found is None and identifier.startswith("arn:"):
-                found = functions.get(identifier.rpartition("/")[2])
+                found = account.functions.get(identifier.rpartition("/")[2])
                 found = found if found is not None and found.arn == identifier else None
             if found is None:
-                found = functions.get(self._ids_by_name.get(account_id, {}).get(identifier, ""))
+                found = account.functions.get(account.ids_by_name.get(identifier, ""))
             if found is None:
                 raise _not_found(identifier)
-            return found
+            return self._settled(account, found)
 
     def describe(
         self, account_id: str, identifier: str, stage: str | None
@@ -70,14 +90,45 @@ class Backend:
         """A function and the stage asked for (DEVELOPMENT when *stage* is ``None``)."""
         wanted = _validation.parse_stage(stage)
         function = self.resolve(account_id, identifier)
-        version = function.stage(wanted)
-        if version is None:
-            raise ServiceError(
-                "EntityNotFound",
-                f"The connection function {identifier!r} has no {wanted.value} stage; "
-                f"it has not been published.",
+        return function, _stage_of(function, wanted, identifier)
+
+    def stage_by_id(
+        self, account_id: str, function_id: str, stage: str | None
+    ) -> tuple[ConnectionFunction, StageVersion]:
+        """Like :meth:`describe`, for operations that name the function by ID only."""
+        wanted = _validation.parse_stage(stage)
+        with self._lock:
+            _, function = self._by_id(account_id, function_id)
+        return function, _stage_of(function, wanted, function_id)
+
+    def page(
+        self, account_id: str, marker: str | None, max_items: int | None, stage: str | None
+    ) -> tuple[list[tuple[ConnectionFunction, StageVersion]], str | None]:
+        """One page of functions in creation order, and the marker of the next page.
+
+        With ``stage="LIVE"`` only published functions are listed, with their LIVE stage.
+        """
+        wanted = _validation.parse_stage(stage)
+        limit = DEFAULT_MAX_ITEMS if max_items is None else max_items
+        if not 1 <= limit <= MAX_MAX_ITEMS:
+            raise _validation.invalid(
+                f"MaxItems is {limit}; it must be between 1 and {MAX_MAX_ITEMS}."
             )
-        return function, version
+        after = decode_marker(marker) if marker else None
+        with self._lock:
+            account = self._account(account_id)
+            index = account.live if wanted is Stage.LIVE else account.all
+            ids, next_sequence = index.page(after, limit)
+            page = []
+            for function_id in ids:
+                function = self._settled(account, account.functions[function_id])
+                page.append((function, _stage_of(function, wanted, function_id)))
+        return page, (encode_marker(next_sequence) if next_sequence is not None else None)
+
+    def tags(self, account_id: str, arn: str) -> tuple[tuple[str, str | None], ...]:
+        """The tags of the function with this ARN."""
+        with self._lock:
+            return self._by_arn(account_id, arn).tags
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -87,7 +138,7 @@ class Backend:
         name: str,
         config: FunctionConfig,
         code: bytes,
-        tags: Sequence[tuple[str, str | None]] = (),
+        tags: Tags = (),
     ) -> ConnectionFunction:
         """Create a function in the DEVELOPMENT stage with Status ``UNPUBLISHED``."""
         _validation.check_name(name)
@@ -95,20 +146,19 @@ class Backend:
         _validation.check_code(code, self.options)
         _validation.check_tags(tags)
         with self._lock:
-            functions = self._functions.setdefault(account_id, {})
-            names = self._ids_by_name.setdefault(account_id, {})
-            if name in names:
+            account = self._account(account_id, create=True)
+            if name in account.ids_by_name:
                 raise ServiceError(
                     "EntityAlreadyExists",
                     f"A connection function named {name!r} already exists in this account.",
                 )
-            if len(functions) >= self.options.max_functions:
+            if len(account.functions) >= self.options.max_functions:
                 raise ServiceError(
                     "EntityLimitExceeded",
-                    f"This account already has {len(functions)} connection functions; the "
-                    f"limit is {self.options.max_functions}.",
+                    f"This account already has {len(account.functions)} connection functions; "
+                    f"the limit is {self.options.max_functions}.",
                 )
-            function_id = self._new_id(functions)
+            function_id = self._new_id(account)
             now = self._clock()
             function = ConnectionFunction(
                 id=function_id,
@@ -122,8 +172,11 @@ class Backend:
                 ),
                 tags=tuple(tags),
             )
-            functions[function_id] = function
-            names[name] = function_id
+            sequence = next(self._sequences)
+            account.functions[function_id] = function
+            account.ids_by_name[name] = function_id
+            account.sequence[function_id] = sequence
+            account.all.add(sequence, function_id)
             return function
 
     def update(
@@ -136,7 +189,7 @@ class Backend:
     ) -> ConnectionFunction:
         """Replace the DEVELOPMENT config and code; the LIVE stage is untouched."""
         with self._lock:
-            current = self._by_id(account_id, function_id)
+            account, current = self._by_id(account_id, function_id)
             _validation.check_if_match(if_match, current.development.etag)
             _validation.check_config(config, self.options)
             _validation.check_code(code, self.options)
@@ -160,23 +213,150 @@ class Backend:
                 current.live,
                 current.tags,
             )
-            self._functions[account_id][function_id] = updated
+            account.functions[function_id] = updated
             return updated
+
+    def publish(
+        self,
+        account_id: str,
+        function_id: str,
+        if_match: str | None,
+        *,
+        check_if_match: bool = True,
+    ) -> ConnectionFunction:
+        """Copy DEVELOPMENT to a frozen LIVE stage; the status becomes ``PUBLISHING``.
+
+        The DEVELOPMENT ETag does not change. LIVE has its own version counter (or copies the
+        DEVELOPMENT ETag with the ``live_etag_follows_development`` option). The status settles
+        to ``UNASSOCIATED`` once ``publish_delay`` seconds have passed, at the next read.
+        """
+        with self._lock:
+            account, current = self._by_id(account_id, function_id)
+            if check_if_match:
+                _validation.check_if_match(if_match, current.development.etag)
+            now = self._clock()
+            development = current.development
+            version = current.live.version + 1 if current.live is not None else 1
+            live_etag = (
+                development.etag
+                if self.options.live_etag_follows_development
+                else _tokens.etag(version)
+            )
+            live = StageVersion(
+                Stage.LIVE, development.config, development.code, version, live_etag, now
+            )
+            published = dataclasses.replace(current, status=Status.PUBLISHING, live=live)
+            account.functions[function_id] = published
+            account.live.add(account.sequence[function_id], function_id)
+            account.publishing_until[function_id] = now + datetime.timedelta(
+                seconds=self.options.publish_delay
+            )
+            return published
+
+    def finish_publishing(self, account_id: str | None = None) -> None:
+        """Settle every ``PUBLISHING`` function (of one account, or all) now."""
+        with self._lock:
+            accounts = (
+                [self._account(account_id)] if account_id is not None else self._accounts.values()
+            )
+            for account in accounts:
+                for function_id in list(account.publishing_until):
+                    self._settle(account, account.functions[function_id])
+
+    def delete(self, account_id: str, function_id: str, if_match: str | None) -> None:
+        """Remove both stages of a function; its name can then be used again."""
+        with self._lock:
+            account, current = self._by_id(account_id, function_id)
+            _validation.check_if_match(if_match, current.development.etag)
+            self._check_not_in_use(current)
+            sequence = account.sequence.pop(function_id)
+            del account.functions[function_id]
+            del account.ids_by_name[current.name]
+            account.all.remove(sequence)
+            account.live.remove(sequence)
+            account.publishing_until.pop(function_id, None)
+
+    def tag(self, account_id: str, arn: str, tags: Tags) -> None:
+        """Add or overwrite tags; ETags do not change."""
+        _validation.check_tags(tags)
+        with self._lock:
+            current = self._by_arn(account_id, arn)
+            merged = dict(current.tags)
+            merged.update(tags)
+            self._replace(account_id, dataclasses.replace(current, tags=tuple(merged.items())))
+
+    def untag(self, account_id: str, arn: str, keys: Iterable[str]) -> None:
+        """Remove tags by key (absent keys are ignored); ETags do not change."""
+        with self._lock:
+            current = self._by_arn(account_id, arn)
+            drop = set(keys)
+            kept = tuple((key, value) for key, value in current.tags if key not in drop)
+            self._replace(account_id, dataclasses.replace(current, tags=kept))
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _by_id(self, account_id: str, function_id: str) -> ConnectionFunction:
+    def _account(self, account_id: str, create: bool = False) -> _Account:
+        account = self._accounts.get(account_id)
+        if account is None:
+            account = _Account()
+            if create:
+                self._accounts[account_id] = account
+        return account
+
+    def _by_id(self, account_id: str, function_id: str) -> tuple[_Account, ConnectionFunction]:
         # Mutations name the function by ID in the URI; a name or ARN there is not found.
-        found = self._functions.get(account_id, {}).get(function_id)
+        account = self._account(account_id)
+        found = account.functions.get(function_id)
         if found is None:
             raise _not_found(function_id)
-        return found
+        return account, self._settled(account, found)
 
-    def _new_id(self, taken: dict[str, ConnectionFunction]) -> str:
+    def _by_arn(self, account_id: str, arn: str) -> ConnectionFunction:
+        function_id = arn.rpartition("/")[2]
+        account = self._account(account_id)
+        found = account.functions.get(function_id)
+        if found is None or found.arn != arn:
+            raise ServiceError(
+                "EntityNotFound", f"The resource {arn!r} does not exist in this account."
+            )
+        return self._settled(account, found)
+
+    def _replace(self, account_id: str, function: ConnectionFunction) -> None:
+        self._accounts[account_id].functions[function.id] = function
+
+    def _settled(self, account: _Account, function: ConnectionFunction) -> ConnectionFunction:
+        until = account.publishing_until.get(function.id)
+        if until is not None and self._clock() >= until:
+            function = self._settle(account, function)
+        return function
+
+    def _settle(self, account: _Account, function: ConnectionFunction) -> ConnectionFunction:
+        account.publishing_until.pop(function.id, None)
+        settled = dataclasses.replace(function, status=Status.UNASSOCIATED)
+        account.functions[function.id] = settled
+        return settled
+
+    def _check_not_in_use(self, function: ConnectionFunction) -> None:
+        # CannotDeleteEntityWhileInUse belongs here once distributions can reference a
+        # function; until then nothing can.
+        del function
+
+    def _new_id(self, account: _Account) -> str:
         while True:
             function_id = _tokens.new_function_id(self._rng)
-            if function_id not in taken:
+            if function_id not in account.functions:
                 return function_id
+
+
+def _stage_of(function: ConnectionFunction, stage: Stage, identifier: str) -> StageVersion:
+    version = function.stage(stage)
+    if version is None:
+        raise ServiceError(
+            "EntityNotFound",
+            f"The connection function {identifier!r} has no {stage.value} stage; "
+            f"it has not been published.",
+        )
+    return version
 
 
 def _not_found(identifier: str) -> ServiceError:

@@ -86,3 +86,36 @@ class CloudFrontMock:
             )
         except ServiceError as error:
             raise InvalidSeedError(error) from None
+
+    def publish(self, identifier: str, account_id: str | None = None) -> ConnectionFunction:
+        """Publish a function as PublishConnectionFunction would, without an ETag or boto3.
+
+        The returned snapshot has Status ``PUBLISHING``; reads settle it (see ``publish_delay``).
+        """
+        account = account_id or self.account_id
+        function = self.get_function(identifier, account)
+        return self._backend.publish(account, function.id, None, check_if_match=False)
+
+    def finish_publishing(self, account_id: str | None = None) -> None:
+        """Move every ``PUBLISHING`` function (of one account, or all) to ``UNASSOCIATED`` now."""
+        self._backend.finish_publishing(account_id)
+
+    def fail(
+        self,
+        operation: str,
+        code: str,
+        *,
+        message: str | None = None,
+        times: int | None = 1,
+    ) -> None:
+        """Make the next *times* calls of *operation* fail with the modeled error *code*.
+
+        ``times=None`` fails every call until :meth:`clear_failures`. The failure is raised
+        before the operation runs, so it changes no state; status and type come from the model
+        (``fail("TestConnectionFunction", "TestFunctionFailed")`` is a 500 ``Receiver`` error).
+        """
+        self._core.inject_fault(operation, code, message, times)
+
+    def clear_failures(self) -> None:
+        """Forget every failure set up with :meth:`fail`."""
+        self._core.clear_faults()

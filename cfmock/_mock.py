@@ -174,6 +174,8 @@ def mock_connection_functions(
     code_size_limit: int = ...,
     max_functions: int = ...,
     max_comment_length: int | None = ...,
+    publish_delay: float = ...,
+    live_etag_follows_development: bool = ...,
 ) -> Activator: ...
 
 

@@ -7,15 +7,23 @@ the backend's typed calls.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cfmock import _tokens, _validation
 from cfmock._backend import Backend
 from cfmock._state import ConnectionFunction, FunctionConfig, StageVersion
+from cfmock.exceptions import UnsupportedFeatureError
 
 Params = dict[str, Any]
 Operation = Callable[[Backend, str, Params], Params]
+
+_FUNCTION_ARN_MARKER = ":connection-function/"
+
+
+class NotHandled(Exception):
+    """The request is for a resource cfmock does not own (e.g. tags of a distribution)."""
+
 
 CODE_CONTENT_TYPE = "application/octet-stream"
 
@@ -56,8 +64,21 @@ def summary_to_wire(function: ConnectionFunction, version: StageVersion) -> Para
     }
 
 
+def _tags_from_wire(wire: Mapping[str, Any] | None) -> list[tuple[str, str | None]]:
+    return [(tag["Key"], tag.get("Value")) for tag in (wire or {}).get("Items") or []]
+
+
+def _tags_to_wire(tags: Sequence[tuple[str, str | None]]) -> Params:
+    return {
+        "Items": [
+            {"Key": key, "Value": value} if value is not None else {"Key": key}
+            for key, value in tags
+        ]
+    }
+
+
 def _create(backend: Backend, account_id: str, params: Params) -> Params:
-    tags = [(tag["Key"], tag.get("Value")) for tag in params.get("Tags", {}).get("Items") or []]
+    tags = _tags_from_wire(params.get("Tags"))
     function = backend.create(
         account_id,
         params["Name"],
@@ -97,10 +118,72 @@ def _update(backend: Backend, account_id: str, params: Params) -> Params:
     }
 
 
+def _publish(backend: Backend, account_id: str, params: Params) -> Params:
+    function = backend.publish(account_id, params["Id"], params.get("IfMatch"))
+    assert function.live is not None
+    return {"ConnectionFunctionSummary": summary_to_wire(function, function.live)}
+
+
+def _delete(backend: Backend, account_id: str, params: Params) -> Params:
+    backend.delete(account_id, params["Id"], params.get("IfMatch"))
+    return {}
+
+
+def _list(backend: Backend, account_id: str, params: Params) -> Params:
+    page, next_marker = backend.page(
+        account_id, params.get("Marker"), params.get("MaxItems"), params.get("Stage")
+    )
+    output: Params = {
+        "ConnectionFunctions": [summary_to_wire(function, version) for function, version in page]
+    }
+    if next_marker is not None:
+        output["NextMarker"] = next_marker
+    return output
+
+
+def _test(backend: Backend, account_id: str, params: Params) -> Params:
+    function, version = backend.stage_by_id(account_id, params["Id"], params.get("Stage"))
+    _validation.check_if_match(params.get("IfMatch"), version.etag)
+    raise UnsupportedFeatureError(
+        f"cfmock: TestConnectionFunction found {function.name} ({function.id}) and its "
+        f"{version.stage.value} ETag matched, but cfmock does not run connection-function "
+        f"JavaScript yet."
+    )
+
+
+def _owned_arn(params: Params) -> str:
+    arn: str = params["Resource"]
+    if _FUNCTION_ARN_MARKER not in arn:
+        raise NotHandled(arn)
+    return arn
+
+
+def _tag_resource(backend: Backend, account_id: str, params: Params) -> Params:
+    backend.tag(account_id, _owned_arn(params), _tags_from_wire(params["Tags"]))
+    return {}
+
+
+def _untag_resource(backend: Backend, account_id: str, params: Params) -> Params:
+    keys = params["TagKeys"].get("Items") or []
+    backend.untag(account_id, _owned_arn(params), keys)
+    return {}
+
+
+def _list_tags(backend: Backend, account_id: str, params: Params) -> Params:
+    return {"Tags": _tags_to_wire(backend.tags(account_id, _owned_arn(params)))}
+
+
 OPERATIONS: dict[str, Operation] = {
     "CreateConnectionFunction": _create,
+    "DeleteConnectionFunction": _delete,
     "DescribeConnectionFunction": _describe,
     "GetConnectionFunction": _get,
+    "ListConnectionFunctions": _list,
+    "ListTagsForResource": _list_tags,
+    "PublishConnectionFunction": _publish,
+    "TagResource": _tag_resource,
+    "TestConnectionFunction": _test,
+    "UntagResource": _untag_resource,
     "UpdateConnectionFunction": _update,
 }
 """Every CloudFront operation cfmock answers, by operation name."""

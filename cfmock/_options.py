@@ -33,6 +33,14 @@ class MockOptions:
     max_comment_length: int | None = None
     """Longest ``Comment`` accepted, or ``None`` for no limit (CloudFront documents none)."""
 
+    publish_delay: float = 0.0
+    """Seconds a published function reports Status ``PUBLISHING`` before ``UNASSOCIATED``.
+    With 0 the Publish response says ``PUBLISHING`` and the next read ``UNASSOCIATED``."""
+
+    live_etag_follows_development: bool = False
+    """Give the LIVE stage the DEVELOPMENT ETag at publish time, instead of LIVE's own
+    version sequence (``ETVPDKIKX0DER`` on the first publish, then the next token each time)."""
+
     def __post_init__(self) -> None:
         account_id: object = self.account_id
         if not isinstance(account_id, str) or not re.fullmatch(r"\d{12}", account_id):
@@ -43,6 +51,16 @@ class MockOptions:
         _check_int("max_functions", self.max_functions, 0, None)
         if self.max_comment_length is not None:
             _check_int("max_comment_length", self.max_comment_length, 0, None)
+        delay: object = self.publish_delay
+        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
+            raise CfmockError(
+                f"cfmock: publish_delay must be a number of seconds >= 0, got {delay!r}"
+            )
+        if not isinstance(self.live_etag_follows_development, bool):
+            raise CfmockError(
+                "cfmock: live_etag_follows_development must be True or False, "
+                f"got {self.live_etag_follows_development!r}"
+            )
 
     @classmethod
     def from_kwargs(cls, options: dict[str, Any]) -> MockOptions:

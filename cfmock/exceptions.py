@@ -16,6 +16,7 @@ __all__ = [
     "InvalidSeedError",
     "NotStartedError",
     "ServiceError",
+    "UnsupportedFeatureError",
     "UnsupportedOperationError",
 ]
 
@@ -56,6 +57,10 @@ class UnsupportedOperationError(CfmockError):
             f"To let moto answer the other CloudFront operations, activate moto's mock_aws as "
             f"well; see {DOCS_URL}/usage.md#using-cfmock-with-moto"
         )
+
+
+class UnsupportedFeatureError(CfmockError):
+    """A request reached a part of CloudFront's behaviour that cfmock does not provide yet."""
 
 
 class InvalidSeedError(CfmockError):
