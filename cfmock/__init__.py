@@ -5,17 +5,25 @@ and every boto3/botocore call to the Connection Functions API is answered by an 
 CloudFront that validates configs, enforces ``If-Match`` ETags and raises the modeled errors.
 """
 
-from cfmock._handle import CloudFrontMock
-from cfmock._mock import Activator, mock_connection_functions
-from cfmock._options import MockOptions
-from cfmock._state import (
-    ConnectionFunction,
-    FunctionConfig,
-    RecordedCall,
-    Stage,
-    StageVersion,
-    Status,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from cfmock._mock import mock_connection_functions
+
+if TYPE_CHECKING:
+    from cfmock._handle import CloudFrontMock
+    from cfmock._mock import Activator
+    from cfmock._options import MockOptions
+    from cfmock._state import (
+        ConnectionFunction,
+        FunctionConfig,
+        RecordedCall,
+        Stage,
+        StageVersion,
+        Status,
+    )
 
 __all__ = [
     "Activator",
@@ -31,3 +39,29 @@ __all__ = [
 ]
 
 __version__ = "0.1.0.dev0"
+
+# The types load on first use, so that ``import cfmock`` stays cheap (see benchmarks/).
+_LAZY = {
+    "Activator": "cfmock._mock",
+    "CloudFrontMock": "cfmock._handle",
+    "ConnectionFunction": "cfmock._state",
+    "FunctionConfig": "cfmock._state",
+    "MockOptions": "cfmock._options",
+    "RecordedCall": "cfmock._state",
+    "Stage": "cfmock._state",
+    "StageVersion": "cfmock._state",
+    "Status": "cfmock._state",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cfmock' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

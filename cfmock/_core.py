@@ -7,7 +7,6 @@ route (from the model) -> parse and check required members (codec) -> injected f
 from __future__ import annotations
 
 import functools
-import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +22,6 @@ from cfmock.exceptions import CfmockError, ServiceError, UnsupportedOperationErr
 IMPLEMENTED_OPERATIONS = tuple(sorted(OPERATIONS))
 """The CloudFront operations cfmock answers."""
 
-_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
-
 
 def account_for(request: HttpRequest, default: str) -> str:
     """The account a request acts in: its access key ID when that is 12 digits, else *default*.
@@ -34,9 +31,11 @@ def account_for(request: HttpRequest, default: str) -> str:
     """
     authorization = request.header("authorization")
     if authorization:
-        found = _CREDENTIAL.search(authorization)
-        if found and len(found.group(1)) == 12 and found.group(1).isdigit():
-            return found.group(1)
+        start = authorization.find("Credential=")
+        if start >= 0:
+            key = authorization[start + 11 : authorization.find("/", start)]
+            if len(key) == 12 and key.isdigit():
+                return key
     return default
 
 

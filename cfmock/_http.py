@@ -57,7 +57,7 @@ class HttpRequest:
         return cls(
             method=method.upper(),
             path=parts.path or "/",
-            query=parse_qs(parts.query, keep_blank_values=True),
+            query=parse_qs(parts.query, keep_blank_values=True) if parts.query else {},
             headers=headers,
             body=body or b"",
         )

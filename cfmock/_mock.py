@@ -8,19 +8,18 @@ removed, and the state dropped, when the last one stops.
 from __future__ import annotations
 
 import functools
-import inspect
 import threading
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
-from cfmock._handle import CloudFrontMock
-from cfmock._options import MockOptions
 from cfmock.exceptions import CfmockError, NotStartedError
 
 if TYPE_CHECKING:
     import unittest
 
     from cfmock._core import Core
+    from cfmock._handle import CloudFrontMock
+    from cfmock._options import MockOptions
 
 _F = TypeVar("_F", bound=Any)
 
@@ -68,6 +67,8 @@ class Activator:
 
                 core = Core(Backend(self.options))
                 _intercept.install(_current_core)
+            from cfmock._handle import CloudFrontMock
+
             self._core = core
             self._handle = CloudFrontMock(core)
             _active.append(self)
@@ -131,6 +132,8 @@ class Activator:
                 f"cfmock: mock_connection_functions can decorate functions, coroutine "
                 f"functions and unittest.TestCase subclasses, not {target!r}"
             )
+        import inspect
+
         options = self.options
         if inspect.iscoroutinefunction(target):
 
@@ -187,6 +190,8 @@ def mock_connection_functions(target: Any = None, /, **options: Any) -> Any:
     (``with mock_connection_functions() as cf:``), as an async context manager, or through
     ``start()``/``stop()``. The keyword options are the fields of :class:`~cfmock.MockOptions`.
     """
+    from cfmock._options import MockOptions
+
     activator = Activator(MockOptions.from_kwargs(options))
     if target is None:
         return activator

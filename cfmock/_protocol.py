@@ -15,8 +15,8 @@ import base64
 import binascii
 import datetime
 import functools
+import itertools
 import os
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +43,7 @@ def namespace(model: ServiceModel) -> str:
     return f"http://cloudfront.amazonaws.com/doc/{model.api_version}/"
 
 
+@functools.lru_cache(maxsize=4096)
 def format_timestamp(value: datetime.datetime) -> str:
     """ISO-8601 in UTC with milliseconds and ``Z``, as CloudFront writes timestamps."""
     if value.tzinfo is not datetime.timezone.utc:
@@ -53,9 +54,15 @@ def format_timestamp(value: datetime.datetime) -> str:
     )
 
 
+_request_ids = itertools.count(1)
+_REQUEST_ID_PREFIX = os.urandom(10).hex()
+
+
 def new_request_id() -> str:
-    """A random request ID in UUID form, as CloudFront sends in ``x-amz-request-id``."""
-    return str(uuid.UUID(bytes=os.urandom(16), version=4))
+    """A unique request ID in UUID form, as CloudFront sends in ``x-amz-request-id``."""
+    # A random per-process prefix and a counter: unique, and cheaper than uuid4 per request.
+    prefix = _REQUEST_ID_PREFIX
+    return f"{prefix[:8]}-{prefix[8:12]}-4{prefix[12:15]}-{prefix[15:19]}-{next(_request_ids):012x}"
 
 
 @dataclass(frozen=True)
