@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from cfmock._mock import mock_connection_functions
 
+_RUNTIME = "cloudfront-js-2.0"
 _ALLOW_ALL = b"function connectionHandler(connection) {\n  connection.allow();\n}\n"
 _ALLOW_ORG = (
     b"function connectionHandler(connection) {\n"
@@ -48,54 +49,27 @@ def run_demo(out: TextIO) -> int:
             "describe_connection_function (by name)",
             lambda: client.describe_connection_function(Identifier="allow-example-corp"),
         )
-        updated = step(
-            f"update_connection_function with IfMatch={first_etag}",
-            lambda: client.update_connection_function(
-                Id=function_id,
-                IfMatch=first_etag,
-                ConnectionFunctionConfig={
-                    "Comment": "allow ExampleCorp only",
-                    "Runtime": "cloudfront-js-2.0",
-                },
-                ConnectionFunctionCode=_ALLOW_ORG,
-            ),
+
+        def update(
+            title: str, if_match: str, comment: str, code: bytes, runtime: str = _RUNTIME
+        ) -> dict[str, Any]:
+            return step(
+                f"update_connection_function {title}",
+                lambda: client.update_connection_function(
+                    Id=function_id,
+                    IfMatch=if_match,
+                    ConnectionFunctionConfig={"Comment": comment, "Runtime": runtime},
+                    ConnectionFunctionCode=code,
+                ),
+            )
+
+        updated = update(f"with IfMatch={first_etag}", first_etag, "allow ExampleCorp", _ALLOW_ORG)
+        update(f"again with the stale IfMatch={first_etag}", first_etag, "lost", _ALLOW_ALL)
+        update("with an empty IfMatch", "", "x", _ALLOW_ALL)
+        update(
+            "with Runtime cloudfront-js-1.0", updated["ETag"], "x", _ALLOW_ALL, "cloudfront-js-1.0"
         )
-        step(
-            f"update_connection_function again with the stale IfMatch={first_etag}",
-            lambda: client.update_connection_function(
-                Id=function_id,
-                IfMatch=first_etag,
-                ConnectionFunctionConfig={"Comment": "lost update", "Runtime": "cloudfront-js-2.0"},
-                ConnectionFunctionCode=_ALLOW_ALL,
-            ),
-        )
-        step(
-            "update_connection_function with an empty IfMatch",
-            lambda: client.update_connection_function(
-                Id=function_id,
-                IfMatch="",
-                ConnectionFunctionConfig={"Comment": "x", "Runtime": "cloudfront-js-2.0"},
-                ConnectionFunctionCode=_ALLOW_ALL,
-            ),
-        )
-        step(
-            "update_connection_function with Runtime cloudfront-js-1.0",
-            lambda: client.update_connection_function(
-                Id=function_id,
-                IfMatch=updated["ETag"],
-                ConnectionFunctionConfig={"Comment": "x", "Runtime": "cloudfront-js-1.0"},
-                ConnectionFunctionCode=_ALLOW_ALL,
-            ),
-        )
-        step(
-            "update_connection_function with 11 KB of code",
-            lambda: client.update_connection_function(
-                Id=function_id,
-                IfMatch=updated["ETag"],
-                ConnectionFunctionConfig={"Comment": "x", "Runtime": "cloudfront-js-2.0"},
-                ConnectionFunctionCode=b"//" + b"x" * 11_000,
-            ),
-        )
+        update("with 11 KB of code", updated["ETag"], "x", b"//" + b"x" * 11_000)
         got = step(
             "get_connection_function",
             lambda: client.get_connection_function(Identifier=function_id),

@@ -28,6 +28,19 @@ def create(client: Any, name: str = "allow-all", **overrides: Any) -> dict[str, 
     return response
 
 
+def update(client: Any, function_id: str, if_match: str, **overrides: Any) -> dict[str, Any]:
+    """Update a function through *client* with a valid config and code unless overridden."""
+    request = {
+        "Id": function_id,
+        "IfMatch": if_match,
+        "ConnectionFunctionConfig": config(),
+        "ConnectionFunctionCode": CODE,
+    }
+    request.update(overrides)
+    response: dict[str, Any] = client.update_connection_function(**request)
+    return response
+
+
 def error_of(excinfo: Any) -> tuple[str, int, str]:
     """(code, HTTP status, message) of a ClientError caught by pytest.raises."""
     response = excinfo.value.response

@@ -19,6 +19,7 @@ from tests.scaffolding import (
     config,
     create,
     error_of,
+    update,
 )
 
 NEW_CODE = b"function connectionHandler(connection) { connection.deny(); }"
@@ -115,12 +116,7 @@ def test_live_etag_can_follow_the_development_etag() -> None:
     with mock_connection_functions(live_etag_follows_development=True):
         client = boto3.client("cloudfront", region_name="us-east-1")
         function_id = create(client)["ConnectionFunctionSummary"]["Id"]
-        client.update_connection_function(
-            Id=function_id,
-            IfMatch=ETAG_V1,
-            ConnectionFunctionConfig=config(),
-            ConnectionFunctionCode=CODE,
-        )
+        update(client, function_id, ETAG_V1, ConnectionFunctionCode=CODE)
         client.publish_connection_function(Id=function_id, IfMatch=ETAG_V2)
         live = client.describe_connection_function(Identifier=function_id, Stage="LIVE")
     assert live["ETag"] == ETAG_V2
@@ -153,42 +149,51 @@ def test_handle_publishes_without_an_etag(cf: CloudFrontMock, client) -> None:
     assert live["ConnectionFunctionSummary"]["Stage"] == "LIVE"
 
 
-def test_publish_stale_if_match_is_precondition_failed(client, cf) -> None:
-    function_id = create(client)["ConnectionFunctionSummary"]["Id"]
-    with pytest.raises(client.exceptions.PreconditionFailed) as excinfo:
-        client.publish_connection_function(Id=function_id, IfMatch=ETAG_V2)
-    assert error_of(excinfo) == ("PreconditionFailed", 412, STALE_IF_MATCH)
-    assert cf.get_function(function_id).live is None
-
-
 def test_publish_with_the_live_etag_is_precondition_failed(client) -> None:
     function_id = create(client)["ConnectionFunctionSummary"]["Id"]
     client.publish_connection_function(Id=function_id, IfMatch=ETAG_V1)
-    client.update_connection_function(
-        Id=function_id,
-        IfMatch=ETAG_V1,
-        ConnectionFunctionConfig=config(),
-        ConnectionFunctionCode=NEW_CODE,
-    )
+    update(client, function_id, ETAG_V1, ConnectionFunctionCode=NEW_CODE)
     with pytest.raises(client.exceptions.PreconditionFailed):
         client.publish_connection_function(Id=function_id, IfMatch=ETAG_V1)
 
 
-def test_publish_empty_if_match_is_invalid_if_match_version(client) -> None:
+MUTATIONS = {
+    "publish": lambda c, i, etag: c.publish_connection_function(Id=i, IfMatch=etag),
+    "delete": lambda c, i, etag: c.delete_connection_function(Id=i, IfMatch=etag),
+}
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_mutation_with_a_stale_if_match_is_precondition_failed_and_changes_nothing(
+    client, cf, mutation
+) -> None:
+    function_id = create(client)["ConnectionFunctionSummary"]["Id"]
+    before = cf.get_function(function_id)
+    with pytest.raises(client.exceptions.PreconditionFailed) as excinfo:
+        MUTATIONS[mutation](client, function_id, ETAG_V2)
+    assert error_of(excinfo) == ("PreconditionFailed", 412, STALE_IF_MATCH)
+    assert cf.functions() == [before]
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_mutation_with_an_empty_if_match_is_invalid_if_match_version(client, mutation) -> None:
     function_id = create(client)["ConnectionFunctionSummary"]["Id"]
     with pytest.raises(client.exceptions.InvalidIfMatchVersion) as excinfo:
-        client.publish_connection_function(Id=function_id, IfMatch="")
+        MUTATIONS[mutation](client, function_id, "")
     assert error_of(excinfo) == ("InvalidIfMatchVersion", 400, MISSING_IF_MATCH)
 
 
-def test_publish_unknown_id_is_entity_not_found(client) -> None:
-    with pytest.raises(client.exceptions.EntityNotFound) as excinfo:
-        client.publish_connection_function(Id="cf_missing", IfMatch=ETAG_V1)
-    assert error_of(excinfo) == (
-        "EntityNotFound",
-        404,
-        "The connection function 'cf_missing' does not exist.",
-    )
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_mutation_of_an_unknown_id_or_a_name_is_entity_not_found(client, mutation) -> None:
+    create(client, "by-name")
+    for identifier in ("cf_missing", "by-name"):
+        with pytest.raises(client.exceptions.EntityNotFound) as excinfo:
+            MUTATIONS[mutation](client, identifier, ETAG_V1)
+        assert error_of(excinfo) == (
+            "EntityNotFound",
+            404,
+            f"The connection function {identifier!r} does not exist.",
+        )
 
 
 OPERATION_CALLS = {
@@ -234,33 +239,6 @@ def test_delete_removes_both_stages_and_frees_the_name(client, cf) -> None:
     again = create(client, "reused")["ConnectionFunctionSummary"]
     assert again["Id"] != function_id
     assert client.list_connection_functions(Stage="LIVE")["ConnectionFunctions"] == []
-
-
-def test_delete_stale_if_match_is_precondition_failed_and_keeps_it(client, cf) -> None:
-    function_id = create(client)["ConnectionFunctionSummary"]["Id"]
-    with pytest.raises(client.exceptions.PreconditionFailed) as excinfo:
-        client.delete_connection_function(Id=function_id, IfMatch=ETAG_V2)
-    assert error_of(excinfo) == ("PreconditionFailed", 412, STALE_IF_MATCH)
-    assert [f.id for f in cf.functions()] == [function_id]
-
-
-def test_delete_empty_if_match_is_invalid_if_match_version(client) -> None:
-    function_id = create(client)["ConnectionFunctionSummary"]["Id"]
-    with pytest.raises(client.exceptions.InvalidIfMatchVersion) as excinfo:
-        client.delete_connection_function(Id=function_id, IfMatch="")
-    assert error_of(excinfo) == ("InvalidIfMatchVersion", 400, MISSING_IF_MATCH)
-
-
-def test_delete_unknown_or_by_name_is_entity_not_found(client) -> None:
-    create(client, "by-name")
-    for identifier in ("cf_missing", "by-name"):
-        with pytest.raises(client.exceptions.EntityNotFound) as excinfo:
-            client.delete_connection_function(Id=identifier, IfMatch=ETAG_V1)
-        assert error_of(excinfo) == (
-            "EntityNotFound",
-            404,
-            f"The connection function {identifier!r} does not exist.",
-        )
 
 
 # -- List --------------------------------------------------------------------------------------
@@ -357,12 +335,7 @@ def test_list_invalid_arguments(client, request_params, message) -> None:
 
 def test_test_function_checks_the_etag_of_the_stage_tested(client) -> None:
     function_id = create(client)["ConnectionFunctionSummary"]["Id"]
-    client.update_connection_function(
-        Id=function_id,
-        IfMatch=ETAG_V1,
-        ConnectionFunctionConfig=config(),
-        ConnectionFunctionCode=CODE,
-    )
+    update(client, function_id, ETAG_V1, ConnectionFunctionCode=CODE)
     with pytest.raises(client.exceptions.EntityNotFound):
         client.test_connection_function(
             Id=function_id, IfMatch=ETAG_V2, Stage="LIVE", ConnectionObject=b"{}"

@@ -21,6 +21,7 @@ from tests.scaffolding import (
     config,
     create,
     error_of,
+    update,
 )
 
 
@@ -129,22 +130,11 @@ def test_describe_defaults_to_development_and_accepts_it_explicitly(client) -> N
 # -- errors ------------------------------------------------------------------------------------
 
 
-def _update(client, function_id: str, if_match: str, **overrides):
-    request = {
-        "Id": function_id,
-        "IfMatch": if_match,
-        "ConnectionFunctionConfig": config(),
-        "ConnectionFunctionCode": CODE,
-    }
-    request.update(overrides)
-    return client.update_connection_function(**request)
-
-
 def test_stale_if_match_is_precondition_failed_412(client) -> None:
     function_id = create(client)["ConnectionFunctionSummary"]["Id"]
-    _update(client, function_id, ETAG_V1)
+    update(client, function_id, ETAG_V1)
     with pytest.raises(client.exceptions.PreconditionFailed) as excinfo:
-        _update(client, function_id, ETAG_V1)
+        update(client, function_id, ETAG_V1)
     assert error_of(excinfo) == ("PreconditionFailed", 412, STALE_IF_MATCH)
     assert excinfo.value.response["Error"]["Type"] == "Sender"
     assert re.fullmatch(r"[0-9a-f-]{36}", excinfo.value.response["ResponseMetadata"]["RequestId"])
@@ -153,20 +143,20 @@ def test_stale_if_match_is_precondition_failed_412(client) -> None:
 def test_made_up_if_match_is_precondition_failed_412(client) -> None:
     function_id = create(client)["ConnectionFunctionSummary"]["Id"]
     with pytest.raises(client.exceptions.PreconditionFailed) as excinfo:
-        _update(client, function_id, "not-an-etag")
+        update(client, function_id, "not-an-etag")
     assert error_of(excinfo) == ("PreconditionFailed", 412, STALE_IF_MATCH)
 
 
 def test_empty_if_match_is_invalid_if_match_version_400(client) -> None:
     function_id = create(client)["ConnectionFunctionSummary"]["Id"]
     with pytest.raises(client.exceptions.InvalidIfMatchVersion) as excinfo:
-        _update(client, function_id, "")
+        update(client, function_id, "")
     assert error_of(excinfo) == ("InvalidIfMatchVersion", 400, MISSING_IF_MATCH)
 
 
 def test_unknown_id_is_entity_not_found_404_whatever_the_if_match(client) -> None:
     with pytest.raises(client.exceptions.EntityNotFound) as excinfo:
-        _update(client, "cf_doesnotexist", "")
+        update(client, "cf_doesnotexist", "")
     assert error_of(excinfo) == (
         "EntityNotFound",
         404,
@@ -177,7 +167,7 @@ def test_unknown_id_is_entity_not_found_404_whatever_the_if_match(client) -> Non
 def test_update_takes_only_the_id_not_the_name(client) -> None:
     create(client, "named")
     with pytest.raises(client.exceptions.EntityNotFound):
-        _update(client, "named", ETAG_V1)
+        update(client, "named", ETAG_V1)
 
 
 def test_describe_unknown_identifier_is_entity_not_found(client) -> None:
@@ -268,7 +258,7 @@ def test_invalid_config_on_update_is_invalid_argument_and_changes_nothing(
     function_id = create(client)["ConnectionFunctionSummary"]["Id"]
     before = cf.get_function(function_id)
     with pytest.raises(client.exceptions.InvalidArgument) as excinfo:
-        _update(client, function_id, ETAG_V1, ConnectionFunctionConfig=bad_config)
+        update(client, function_id, ETAG_V1, ConnectionFunctionConfig=bad_config)
     assert error_of(excinfo) == ("InvalidArgument", 400, message)
     assert cf.get_function(function_id) == before
 
@@ -276,7 +266,7 @@ def test_invalid_config_on_update_is_invalid_argument_and_changes_nothing(
 def test_stale_etag_is_checked_before_the_config(client) -> None:
     function_id = create(client)["ConnectionFunctionSummary"]["Id"]
     with pytest.raises(client.exceptions.PreconditionFailed):
-        _update(client, function_id, "E-stale", ConnectionFunctionConfig=config(Runtime="x"))
+        update(client, function_id, "E-stale", ConnectionFunctionConfig=config(Runtime="x"))
 
 
 @pytest.mark.parametrize("name", ["has space", "dots.not.allowed", "x" * 65, "slash/", "ünicode"])
@@ -317,7 +307,7 @@ def test_code_over_10_kb_is_entity_size_limit_exceeded_413(client, cf) -> None:
     )
     function_id = cf.get_function("at-limit").id
     with pytest.raises(client.exceptions.EntitySizeLimitExceeded):
-        _update(client, function_id, ETAG_V1, ConnectionFunctionCode=b"x" * 10_241)
+        update(client, function_id, ETAG_V1, ConnectionFunctionCode=b"x" * 10_241)
     assert cf.get_function("at-limit").etag == ETAG_V1
 
 
@@ -443,7 +433,7 @@ def test_recorded_calls_list_operation_parameters_status_and_error(
 ) -> None:
     function_id = create(client)["ConnectionFunctionSummary"]["Id"]
     with pytest.raises(ClientError):
-        _update(client, function_id, "stale")
+        update(client, function_id, "stale")
     calls = cf.calls
     assert [(c.operation, c.status, c.error_code) for c in calls] == [
         ("CreateConnectionFunction", 201, None),
@@ -454,7 +444,7 @@ def test_recorded_calls_list_operation_parameters_status_and_error(
     assert calls[0].account_id == "123456789012"
 
 
-def _raw_update(cf: CloudFrontMock, function_id: str, headers: dict[str, str]):
+def _rawupdate(cf: CloudFrontMock, function_id: str, headers: dict[str, str]):
     from cfmock._http import HttpRequest
 
     body = (
@@ -470,14 +460,14 @@ def _raw_update(cf: CloudFrontMock, function_id: str, headers: dict[str, str]):
 
 def test_a_request_without_if_match_header_is_invalid_if_match_version(cf) -> None:
     function_id = cf.add_function("raw", CODE).id
-    response = _raw_update(cf, function_id, {})
+    response = _rawupdate(cf, function_id, {})
     assert response.status == 400
     assert b"<Code>InvalidIfMatchVersion</Code>" in response.body
     assert MISSING_IF_MATCH.encode() in response.body
 
 
 def test_a_request_without_if_match_for_an_unknown_id_is_entity_not_found(cf) -> None:
-    response = _raw_update(cf, "cf_unknown", {})
+    response = _rawupdate(cf, "cf_unknown", {})
     assert response.status == 404
     assert b"<Code>EntityNotFound</Code>" in response.body
 
