@@ -28,8 +28,11 @@ _active: list[Activator] = []
 
 
 def _current_core() -> Core | None:
-    active = _active
-    return active[0]._core if active else None
+    # Read without the lock on the request path; a stop racing this read yields None.
+    try:
+        return _active[0]._core
+    except IndexError:
+        return None
 
 
 class Activator:
