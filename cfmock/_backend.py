@@ -278,9 +278,9 @@ class Backend:
 
     def tag(self, account_id: str, arn: str, tags: Tags) -> None:
         """Add or overwrite tags; ETags do not change."""
-        _validation.check_tags(tags)
         with self._lock:
             current = self._by_arn(account_id, arn)
+            _validation.check_tags(tags)
             merged = dict(current.tags)
             merged.update(tags)
             self._replace(account_id, dataclasses.replace(current, tags=tuple(merged.items())))
@@ -317,7 +317,7 @@ class Backend:
         found = account.functions.get(function_id)
         if found is None or found.arn != arn:
             raise ServiceError(
-                "EntityNotFound", f"The resource {arn!r} does not exist in this account."
+                "NoSuchResource", f"The resource {arn!r} does not exist in this account."
             )
         return self._settled(account, found)
 

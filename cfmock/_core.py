@@ -14,7 +14,7 @@ from typing import Any
 from cfmock._backend import Backend
 from cfmock._http import HttpRequest, HttpResponse
 from cfmock._model import router, service_model
-from cfmock._operations import OPERATIONS, NotHandled
+from cfmock._operations import OPERATIONS, handles
 from cfmock._protocol import check_required, parse_request, serialize_error, serialize_response
 from cfmock._state import RecordedCall
 from cfmock.exceptions import CfmockError, ServiceError, UnsupportedOperationError
@@ -32,8 +32,9 @@ def account_for(request: HttpRequest, default: str) -> str:
     authorization = request.header("authorization")
     if authorization:
         start = authorization.find("Credential=")
-        if start >= 0:
-            key = authorization[start + 11 : authorization.find("/", start)]
+        end = authorization.find("/", start)
+        if start >= 0 and end > start:
+            key = authorization[start + len("Credential=") : end]
             if len(key) == 12 and key.isdigit():
                 return key
     return default
@@ -69,11 +70,11 @@ class Core:
             params = parse_request(operation, request, labels)
             if operation.input_shape is not None:
                 check_required(operation.input_shape, params)
+            if not handles(operation.name, params):
+                return None
             self._raise_injected_fault(operation.name)
             output = OPERATIONS[operation.name](self.backend, account_id, params)
             response = serialize_response(model, operation, output)
-        except NotHandled:
-            return None
         except ServiceError as error:
             error_code = error.code
             response = serialize_error(model, error)
@@ -97,9 +98,12 @@ class Core:
                 f"{', '.join(sorted(_error_codes()))}"
             )
         count: object = times
-        if count is not None and (not isinstance(count, int) or count < 1):
+        if count is not None and (
+            isinstance(count, bool) or not isinstance(count, int) or count < 1
+        ):
             raise CfmockError(f"cfmock: times must be a positive int or None, got {times!r}")
-        fault = _Fault(code, message or f"{code} (injected by cfmock)", times)
+        text = message if message is not None else f"{code} (injected by cfmock)"
+        fault = _Fault(code, text, times)
         with self._faults_lock:
             self._faults.setdefault(operation, []).append(fault)
 

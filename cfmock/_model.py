@@ -105,7 +105,8 @@ class Router:
     ) -> tuple[OperationModel, dict[str, str]] | None:
         """Return the operation and its URI labels (decoded), or ``None`` if nothing fits."""
         method = method.upper()
-        parts = path.strip("/").split("/")
+        # Only the leading slash goes: a trailing one marks an empty last label.
+        parts = path[1:].split("/") if path.startswith("/") else path.split("/")
         second = parts[1] if len(parts) > 1 else None
         candidates = (
             self._index.get((method, len(parts), second), ()),

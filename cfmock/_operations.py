@@ -21,8 +21,11 @@ Operation = Callable[[Backend, str, Params], Params]
 _FUNCTION_ARN_MARKER = ":connection-function/"
 
 
-class NotHandled(Exception):
-    """The request is for a resource cfmock does not own (e.g. tags of a distribution)."""
+def handles(operation: str, params: Params) -> bool:
+    """Whether cfmock answers this call: tagging calls only for connection-function ARNs."""
+    if operation in _TAGGING_OPERATIONS:
+        return _FUNCTION_ARN_MARKER in params.get("Resource", "")
+    return True
 
 
 CODE_CONTENT_TYPE = "application/octet-stream"
@@ -151,27 +154,22 @@ def _test(backend: Backend, account_id: str, params: Params) -> Params:
     )
 
 
-def _owned_arn(params: Params) -> str:
-    arn: str = params["Resource"]
-    if _FUNCTION_ARN_MARKER not in arn:
-        raise NotHandled(arn)
-    return arn
-
-
 def _tag_resource(backend: Backend, account_id: str, params: Params) -> Params:
-    backend.tag(account_id, _owned_arn(params), _tags_from_wire(params["Tags"]))
+    backend.tag(account_id, params["Resource"], _tags_from_wire(params["Tags"]))
     return {}
 
 
 def _untag_resource(backend: Backend, account_id: str, params: Params) -> Params:
     keys = params["TagKeys"].get("Items") or []
-    backend.untag(account_id, _owned_arn(params), keys)
+    backend.untag(account_id, params["Resource"], keys)
     return {}
 
 
 def _list_tags(backend: Backend, account_id: str, params: Params) -> Params:
-    return {"Tags": _tags_to_wire(backend.tags(account_id, _owned_arn(params)))}
+    return {"Tags": _tags_to_wire(backend.tags(account_id, params["Resource"]))}
 
+
+_TAGGING_OPERATIONS = frozenset({"TagResource", "UntagResource", "ListTagsForResource"})
 
 OPERATIONS: dict[str, Operation] = {
     "CreateConnectionFunction": _create,

@@ -362,7 +362,7 @@ def test_injected_test_function_failed_is_a_500_receiver_error(client, cf) -> No
         "cloudfront",
         region_name="us-east-1",
         config=__import__("botocore").config.Config(
-            retries={"max_attempts": 1, "mode": "standard"}
+            retries={"total_max_attempts": 1, "mode": "standard"}
         ),
     )
     for _ in range(2):
@@ -390,8 +390,9 @@ def test_fault_injection_usage_errors(cf) -> None:
     assert str(excinfo.value).startswith(
         "cfmock: 'NoSuchThing' is not an error of the CloudFront model; use one of "
     )
-    with pytest.raises(CfmockError):
-        cf.fail("ListConnectionFunctions", "AccessDenied", times=0)
+    for times in (0, True, "2"):
+        with pytest.raises(CfmockError):
+            cf.fail("ListConnectionFunctions", "AccessDenied", times=times)
 
 
 # -- Tags --------------------------------------------------------------------------------------
@@ -424,16 +425,19 @@ def test_tagging_errors(client) -> None:
         client.tag_resource(Resource=arn, Tags={"Items": [{"Key": "bad*key", "Value": "v"}]})
     assert error_of(excinfo)[:2] == ("InvalidTagging", 400)
     unknown = arn.rsplit("/", 1)[0] + "/cf_unknown"
-    with pytest.raises(client.exceptions.EntityNotFound) as excinfo:
+    with pytest.raises(client.exceptions.NoSuchResource) as excinfo:
         client.list_tags_for_resource(Resource=unknown)
     assert error_of(excinfo) == (
-        "EntityNotFound",
+        "NoSuchResource",
         404,
         f"The resource {unknown!r} does not exist in this account.",
     )
+    with pytest.raises(client.exceptions.NoSuchResource):  # the lookup comes before the tags
+        client.tag_resource(Resource=unknown, Tags={"Items": [{"Key": "bad*key", "Value": "v"}]})
 
 
-def test_tags_of_other_resource_types_fall_through_to_the_usage_error(client) -> None:
+def test_tags_of_other_resource_types_fall_through_to_the_usage_error(client, cf) -> None:
+    cf.fail("ListTagsForResource", "AccessDenied", times=None)  # not applied to foreign ARNs
     with pytest.raises(UnsupportedOperationError) as excinfo:
         client.list_tags_for_resource(
             Resource="arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE"
@@ -478,3 +482,10 @@ def test_ordinary_keys_and_unsigned_requests_use_the_default_account(cf, client)
     create(client, "unsigned")
     assert [f.name for f in cf.functions()] == ["signed", "unsigned"]
     assert {c.account_id for c in cf.calls} == {"123456789012"}
+
+
+def test_empty_identifiers_are_entity_not_found(client) -> None:
+    with pytest.raises(client.exceptions.EntityNotFound):
+        client.get_connection_function(Identifier="")
+    with pytest.raises(client.exceptions.EntityNotFound):
+        client.describe_connection_function(Identifier="", Stage="LIVE")
