@@ -14,7 +14,8 @@ import random
 import threading
 from collections.abc import Callable, Iterable, Sequence
 
-from cfmock import _tokens, _validation
+from cfmock import _runtime, _tokens, _validation
+from cfmock._kvs import KeyValueStore, KeyValueStores
 from cfmock._options import MockOptions
 from cfmock._paging import OrderedIndex, decode_marker, encode_marker
 from cfmock._state import ConnectionFunction, FunctionConfig, Stage, StageVersion, Status
@@ -61,6 +62,7 @@ class Backend:
         self._lock = threading.RLock()
         self._accounts: dict[str, _Account] = {}
         self._sequences = itertools.count(1)
+        self.stores = KeyValueStores(self._lock, clock, self._store_in_use)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -146,6 +148,7 @@ class Backend:
         _validation.check_code(code, self.options)
         _validation.check_tags(tags)
         with self._lock:
+            self._check_associations(account_id, config)
             account = self._account(account_id, create=True)
             if name in account.ids_by_name:
                 raise ServiceError(
@@ -192,6 +195,7 @@ class Backend:
             account, current = self._by_id(account_id, function_id)
             _validation.check_if_match(if_match, current.development.etag)
             _validation.check_config(config, self.options)
+            self._check_associations(account_id, config)
             _validation.check_code(code, self.options)
             version = current.development.version + 1
             development = StageVersion(
@@ -293,7 +297,49 @@ class Backend:
             kept = tuple((key, value) for key, value in current.tags if key not in drop)
             self._replace(account_id, dataclasses.replace(current, tags=kept))
 
+    def test(
+        self,
+        account_id: str,
+        function_id: str,
+        if_match: str | None,
+        stage: str | None,
+        connection_object: bytes,
+    ) -> tuple[ConnectionFunction, StageVersion, _runtime.RunResult]:
+        """Run the stage's code against *connection_object*, a JSON event.
+
+        The checks and the KeyValueStore snapshot happen under the lock; the JavaScript runs
+        outside it, so tests in several threads run side by side.
+        """
+        function, version = self.stage_by_id(account_id, function_id, stage)
+        _validation.check_if_match(if_match, version.etag)
+        event = _validation.parse_event(connection_object)
+        snapshot = None
+        with self._lock:
+            for arn in version.config.key_value_store_arns:
+                store = self.stores.by_arn(arn)
+                if store is not None:
+                    snapshot = _runtime.KeyValueSnapshot(
+                        dict(store.data),
+                        store.created_time,
+                        store.data_last_modified_time or store.created_time,
+                    )
+        result = _runtime.run(version.code, event, snapshot, self._clock())
+        return function, version, result
+
     # -- helpers ----------------------------------------------------------------------------
+
+    def _check_associations(self, account_id: str, config: FunctionConfig) -> None:
+        for arn in config.key_value_store_arns:
+            self.stores.check_associable(account_id, arn)
+
+    def _store_in_use(self, store: KeyValueStore) -> bool:
+        account = self._account(store.account_id)
+        return any(
+            store.arn in version.config.key_value_store_arns
+            for function in account.functions.values()
+            for version in (function.development, function.live)
+            if version is not None
+        )
 
     def _account(self, account_id: str, create: bool = False) -> _Account:
         account = self._accounts.get(account_id)

@@ -1,26 +1,62 @@
 """Request in, response out: the one path every front (botocore, HTTP server, ...) shares.
 
-route (from the model) -> parse and check required members (codec) -> injected fault, if any
--> operation adapter -> backend -> serialize the output or the modeled error (codec)
+route (from the service's model) -> parse and check required members (the service's codec)
+-> injected fault, if any -> operation adapter -> backend -> serialize the output or the
+modeled error (codec). Two services share it: ``cloudfront`` (REST-XML: connection functions,
+tags and the KeyValueStore control plane) and ``cloudfront-keyvaluestore`` (REST-JSON: keys).
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.model import OperationModel, ServiceModel
+
+from cfmock import _protocol, _restjson
 from cfmock._backend import Backend
 from cfmock._http import HttpRequest, HttpResponse
-from cfmock._model import router, service_model
-from cfmock._operations import OPERATIONS, handles
-from cfmock._protocol import check_required, parse_request, serialize_error, serialize_response
+from cfmock._kvs_operations import CONTROL_PLANE, DATA_PLANE
+from cfmock._model import CLOUDFRONT, KEY_VALUE_STORE, router, service_model
+from cfmock._operations import OPERATIONS, Operation, handles
+from cfmock._protocol import check_required
 from cfmock._state import RecordedCall
 from cfmock.exceptions import CfmockError, ServiceError, UnsupportedOperationError
 
-IMPLEMENTED_OPERATIONS = tuple(sorted(OPERATIONS))
-"""The CloudFront operations cfmock answers."""
+
+@dataclass(frozen=True)
+class _Service:
+    operations: Mapping[str, Operation]
+    parse: Callable[[OperationModel, HttpRequest, Mapping[str, str]], dict[str, Any]]
+    serialize: Callable[[ServiceModel, OperationModel, Mapping[str, Any]], HttpResponse]
+    serialize_error: Callable[[ServiceModel, ServiceError], HttpResponse]
+    malformed_code: str
+
+
+SERVICES: dict[str, _Service] = {
+    CLOUDFRONT: _Service(
+        {**OPERATIONS, **CONTROL_PLANE},
+        _protocol.parse_request,
+        _protocol.serialize_response,
+        _protocol.serialize_error,
+        "InvalidArgument",
+    ),
+    KEY_VALUE_STORE: _Service(
+        DATA_PLANE,
+        _restjson.parse_request,
+        _restjson.serialize_response,
+        _restjson.serialize_error,
+        "ValidationException",
+    ),
+}
+
+IMPLEMENTED_OPERATIONS = tuple(sorted(SERVICES[CLOUDFRONT].operations))
+"""The CloudFront (``cloudfront`` service) operations cfmock answers."""
+IMPLEMENTED_DATA_PLANE_OPERATIONS = tuple(sorted(DATA_PLANE))
+"""The ``cloudfront-keyvaluestore`` operations cfmock answers."""
 
 
 def account_for(request: HttpRequest, default: str) -> str:
@@ -56,30 +92,33 @@ class Core:
         self._faults: dict[str, list[_Fault]] = {}
         self._faults_lock = threading.Lock()
 
-    def handle(self, request: HttpRequest) -> HttpResponse | None:
+    def handle(self, request: HttpRequest, service_name: str = CLOUDFRONT) -> HttpResponse | None:
         """Answer *request*, or return ``None`` if it is not for something cfmock implements."""
-        matched = router().match(request.method, request.path, request.query)
-        if matched is None or matched[0].name not in OPERATIONS:
+        service = SERVICES[service_name]
+        matched = router(service_name).match(request.method, request.path, request.query)
+        if matched is None or matched[0].name not in service.operations:
             return None
         operation, labels = matched
-        model = service_model()
+        model = service_model(service_name)
         account_id = account_for(request, self.backend.options.account_id)
         params: dict[str, Any] = {}
         error_code = None
         try:
-            params = parse_request(operation, request, labels)
+            params = service.parse(operation, request, labels)
             if operation.input_shape is not None:
-                check_required(operation.input_shape, params)
+                check_required(operation.input_shape, params, code=service.malformed_code)
             if not handles(operation.name, params):
                 return None
             self._raise_injected_fault(operation.name)
-            output = OPERATIONS[operation.name](self.backend, account_id, params)
-            response = serialize_response(model, operation, output)
+            output = service.operations[operation.name](self.backend, account_id, params)
+            response = service.serialize(model, operation, output)
         except ServiceError as error:
             error_code = error.code
-            response = serialize_error(model, error)
+            response = service.serialize_error(model, error)
         self.calls.append(
-            RecordedCall(operation.name, params, response.status, error_code, account_id)
+            RecordedCall(
+                operation.name, params, response.status, error_code, account_id, service_name
+            )
         )
         return response
 
@@ -87,10 +126,11 @@ class Core:
         self, operation: str, code: str, message: str | None, times: int | None
     ) -> None:
         """Make the next *times* calls of *operation* (all, if ``None``) fail with *code*."""
-        if operation not in OPERATIONS:
+        known = sorted({name for service in SERVICES.values() for name in service.operations})
+        if operation not in known:
             raise CfmockError(
                 f"cfmock: cannot inject a fault into {operation!r}; the operations cfmock "
-                f"answers are {', '.join(IMPLEMENTED_OPERATIONS)}"
+                f"answers are {', '.join(known)}"
             )
         if code not in _error_codes():
             raise CfmockError(
@@ -125,16 +165,20 @@ class Core:
         raise ServiceError(fault.code, fault.message)
 
     @staticmethod
-    def unsupported(request: HttpRequest) -> UnsupportedOperationError:
+    def unsupported(
+        request: HttpRequest, service_name: str = CLOUDFRONT
+    ) -> UnsupportedOperationError:
         """The usage error for a CloudFront request that nothing answered."""
-        matched = router().match(request.method, request.path, request.query)
+        matched = router(service_name).match(request.method, request.path, request.query)
         name = matched[0].name if matched is not None else "(no operation has this route)"
-        return UnsupportedOperationError(name, request.method, request.path, IMPLEMENTED_OPERATIONS)
+        supported = tuple(sorted(SERVICES[service_name].operations))
+        return UnsupportedOperationError(name, request.method, request.path, supported)
 
 
 @functools.cache
 def _error_codes() -> frozenset[str]:
-    model = service_model()
-    return frozenset(
-        name for name in model.shape_names if model.shape_for(name).metadata.get("exception")
-    )
+    codes: set[str] = set()
+    for name in SERVICES:
+        model = service_model(name)
+        codes.update(n for n in model.shape_names if model.shape_for(n).metadata.get("exception"))
+    return frozenset(codes)

@@ -1,20 +1,23 @@
 """The botocore seam: the only module that touches botocore's internals.
 
-While a mock is active, three botocore methods are wrapped at class level, so that clients
-created before, during and after activation, in any thread, are all covered:
+While a mock is active, four botocore methods are wrapped at class level, so that clients
+created before, during and after activation, in any thread, are all covered. The mocked
+services are ``cloudfront`` and ``cloudfront-keyvaluestore`` (the KeyValueStore data plane).
 
-* ``Endpoint.make_request`` registers :func:`_answer` as the *first* ``before-send.cloudfront``
+* ``Endpoint.make_request`` registers :func:`_answer` as the *first* ``before-send.<service>``
   handler of the client's event emitter (once per emitter). botocore runs handlers of the more
   specific event name before generic ``before-send`` handlers such as moto's, so cfmock answers
   its own operations even when moto's ``mock_aws`` is active, and returns ``None`` for the rest
   so that moto (if active) can answer them.
-* ``Endpoint._send`` refuses to put a CloudFront request on the network: nothing answered it,
-  so it is an operation cfmock does not implement, and the caller gets a usage error.
-* ``RequestSigner.sign`` skips signing CloudFront requests when the client has no credentials,
-  so tests run on machines with no AWS configuration at all.
+* ``Endpoint._send`` refuses to put a mocked service's request on the network: nothing answered
+  it, so it is an operation cfmock does not implement, and the caller gets a usage error.
+* ``RequestSigner.sign`` skips signing when the client has no credentials, and always for the
+  data plane, whose SigV4A signer would need the optional ``awscrt`` package.
+* ``EndpointRulesetResolver.auth_schemes_to_signing_ctx`` lets the data plane resolve its
+  endpoint without ``awscrt`` (botocore refuses SigV4A-only endpoints otherwise).
 
-``uninstall`` puts the three methods back and removes the handler from every emitter it was
-added to, leaving botocore exactly as it was.
+``uninstall`` puts the methods back and removes the handler from every emitter it was added
+to, leaving botocore exactly as it was.
 """
 
 from __future__ import annotations
@@ -24,17 +27,20 @@ import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from botocore import UNSIGNED
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.endpoint import Endpoint
+from botocore.exceptions import MissingDependencyException
 from botocore.hooks import BaseEventHooks
 from botocore.model import OperationModel
+from botocore.regions import EndpointRulesetResolver
 from botocore.signers import RequestSigner
 
 from cfmock._core import Core
 from cfmock._http import HttpRequest
-from cfmock._model import CLOUDFRONT
+from cfmock._model import CLOUDFRONT, KEY_VALUE_STORE
 
-_EVENT = f"before-send.{CLOUDFRONT}"
+_SERVICES = (CLOUDFRONT, KEY_VALUE_STORE)
 _HANDLER_ID = "cfmock-answer"
 
 CoreLookup = Callable[[], "Core | None"]
@@ -55,12 +61,14 @@ class _Seam:
         self.make_request: Any = None
         self.send: Any = None
         self.sign: Any = None
+        self.signing_context: Any = None
 
 
 _seam = _Seam()
 # Typed as Any: the seam replaces methods, some private, that botocore's stubs do not declare.
 _endpoint: Any = Endpoint
 _signer: Any = RequestSigner
+_resolver: Any = EndpointRulesetResolver
 
 
 def install(current: CoreLookup) -> None:
@@ -71,9 +79,11 @@ def install(current: CoreLookup) -> None:
     _seam.make_request = _endpoint.make_request
     _seam.send = _endpoint._send
     _seam.sign = _signer.sign
+    _seam.signing_context = _resolver.auth_schemes_to_signing_ctx
     _endpoint.make_request = _make_request
     _endpoint._send = _send
     _signer.sign = _sign
+    _resolver.auth_schemes_to_signing_ctx = _signing_context
 
 
 def uninstall() -> None:
@@ -83,8 +93,10 @@ def uninstall() -> None:
     _endpoint.make_request = _seam.make_request
     _endpoint._send = _seam.send
     _signer.sign = _seam.sign
+    _resolver.auth_schemes_to_signing_ctx = _seam.signing_context
     for emitter in list(_seam.emitters):
-        emitter.unregister(_EVENT, unique_id=_HANDLER_ID)
+        for service in _SERVICES:
+            emitter.unregister(f"before-send.{service}", unique_id=f"{_HANDLER_ID}-{service}")
     _seam.emitters.clear()
     _seam.current = None
 
@@ -98,20 +110,24 @@ def is_installed() -> bool:
 
 
 def _make_request(self: Any, operation_model: OperationModel, request_dict: dict[str, Any]) -> Any:
-    if self._endpoint_prefix == CLOUDFRONT:
+    if self._endpoint_prefix in _SERVICES:
         emitter = self._event_emitter
         if emitter not in _seam.emitters:
-            emitter.register_first(_EVENT, _answer, unique_id=_HANDLER_ID)
+            for service in _SERVICES:
+                # An emitter keeps one registry of unique ids across events: one id each.
+                event = f"before-send.{service}"
+                emitter.register_first(event, _answer, unique_id=f"{_HANDLER_ID}-{service}")
             _seam.emitters.add(emitter)
     return _seam.make_request(self, operation_model, request_dict)
 
 
-def _answer(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
+def _answer(request: AWSPreparedRequest, event_name: str = "", **_: Any) -> AWSResponse | None:
     lookup = _seam.current
     core = lookup() if lookup is not None else None
     if core is None:
         return None
-    response = core.handle(_to_http_request(request))
+    service = event_name.split(".")[1] if event_name.count(".") >= 1 else CLOUDFRONT
+    response = core.handle(_to_http_request(request), service)
     if response is None:
         return None
     # AWSResponse wraps any mapping in its own case-insensitive dict; the stubs ask for more.
@@ -121,19 +137,29 @@ def _answer(request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
 
 def _send(self: Any, request: AWSPreparedRequest) -> Any:
     lookup = _seam.current
-    if self._endpoint_prefix == CLOUDFRONT and lookup is not None and lookup() is not None:
-        raise Core.unsupported(_to_http_request(request))
+    if self._endpoint_prefix in _SERVICES and lookup is not None and lookup() is not None:
+        raise Core.unsupported(_to_http_request(request), self._endpoint_prefix)
     return _seam.send(self, request)
 
 
 def _sign(self: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
-    if (
-        self._credentials is None
-        and self._service_id.hyphenize() == CLOUDFRONT
+    service = self._service_id.hyphenize()
+    if service == KEY_VALUE_STORE or (
+        service == CLOUDFRONT
+        and self._credentials is None
         and not request.context.get("signing", {}).get("request_credentials")
     ):
         return None
     return _seam.sign(self, operation_name, request, *args, **kwargs)
+
+
+def _signing_context(self: Any, auth_schemes: Any) -> Any:
+    try:
+        return _seam.signing_context(self, auth_schemes)
+    except MissingDependencyException:
+        if self._service_model.service_id.hyphenize() != KEY_VALUE_STORE:
+            raise
+        return UNSIGNED, {}
 
 
 def _to_http_request(request: AWSPreparedRequest) -> HttpRequest:

@@ -14,6 +14,7 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 
 CLOUDFRONT = "cloudfront"
+KEY_VALUE_STORE = "cloudfront-keyvaluestore"
 
 
 @functools.cache

@@ -13,7 +13,6 @@ from typing import Any
 from cfmock import _tokens, _validation
 from cfmock._backend import Backend
 from cfmock._state import ConnectionFunction, FunctionConfig, StageVersion
-from cfmock.exceptions import UnsupportedFeatureError
 
 Params = dict[str, Any]
 Operation = Callable[[Backend, str, Params], Params]
@@ -145,13 +144,22 @@ def _list(backend: Backend, account_id: str, params: Params) -> Params:
 
 
 def _test(backend: Backend, account_id: str, params: Params) -> Params:
-    function, version = backend.stage_by_id(account_id, params["Id"], params.get("Stage"))
-    _validation.check_if_match(params.get("IfMatch"), version.etag)
-    raise UnsupportedFeatureError(
-        f"cfmock: TestConnectionFunction found {function.name} ({function.id}) and its "
-        f"{version.stage.value} ETag matched, but cfmock does not run connection-function "
-        f"JavaScript yet."
+    function, version, result = backend.test(
+        account_id,
+        params["Id"],
+        params.get("IfMatch"),
+        params.get("Stage"),
+        params["ConnectionObject"],
     )
+    return {
+        "ConnectionFunctionTestResult": {
+            "ConnectionFunctionSummary": summary_to_wire(function, version),
+            "ComputeUtilization": str(result.compute_utilization),
+            "ConnectionFunctionExecutionLogs": list(result.logs),
+            "ConnectionFunctionErrorMessage": result.error,
+            "ConnectionFunctionOutput": result.output(),
+        }
+    }
 
 
 def _tag_resource(backend: Backend, account_id: str, params: Params) -> Params:

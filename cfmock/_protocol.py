@@ -83,6 +83,12 @@ class _Fields:
 
 
 @functools.cache
+def fields_of(shape: StructureShape) -> _Fields:
+    """*shape*'s members sorted by where they travel (computed once per shape)."""
+    return _fields(shape)
+
+
+@functools.cache
 def _fields(shape: StructureShape) -> _Fields:
     fields = [
         _Field(
@@ -123,22 +129,7 @@ def parse_request(
     if not isinstance(shape, StructureShape):
         return params
     fields = _fields(shape)
-    for field in fields.located:
-        if field.location == "uri":
-            if field.wire_name in labels:
-                params[field.name] = _scalar(field.shape, labels[field.wire_name], field.name)
-        elif field.location == "querystring":
-            values = request.query.get(field.wire_name)
-            if values:
-                if isinstance(field.shape, ListShape):
-                    item = field.shape.member
-                    params[field.name] = [_scalar(item, v, field.name) for v in values]
-                else:
-                    params[field.name] = _scalar(field.shape, values[-1], field.name)
-        elif field.location == "header":
-            header = request.header(field.wire_name)
-            if header is not None:
-                params[field.name] = _scalar(field.shape, header, field.name)
+    params.update(parse_located(fields, request, labels))
     payload = shape.serialization.get("payload")
     if payload is not None:
         member = shape.members[payload]
@@ -157,7 +148,43 @@ def parse_request(
     return params
 
 
-def check_required(shape: Shape, params: Mapping[str, Any], path: str = "") -> None:
+def parse_located(
+    fields: _Fields, request: HttpRequest, labels: Mapping[str, str]
+) -> dict[str, Any]:
+    """The members that travel in the URI, the query string and headers."""
+    params: dict[str, Any] = {}
+    for field in fields.located:
+        if field.location == "uri":
+            if field.wire_name in labels:
+                params[field.name] = _scalar(field.shape, labels[field.wire_name], field.name)
+        elif field.location == "querystring":
+            values = request.query.get(field.wire_name)
+            if values:
+                if isinstance(field.shape, ListShape):
+                    item = field.shape.member
+                    params[field.name] = [_scalar(item, v, field.name) for v in values]
+                else:
+                    params[field.name] = _scalar(field.shape, values[-1], field.name)
+        elif field.location == "header":
+            header = request.header(field.wire_name)
+            if header is not None:
+                params[field.name] = _scalar(field.shape, header, field.name)
+    return params
+
+
+def located_headers(fields: _Fields, output: Mapping[str, Any]) -> dict[str, str]:
+    """The response headers of the output members that travel in headers."""
+    headers = {"x-amz-request-id": new_request_id()}
+    for field in fields.located:
+        value = output.get(field.name)
+        if field.location == "header" and value is not None:
+            headers[field.wire_name] = _header(field.shape, value)
+    return headers
+
+
+def check_required(
+    shape: Shape, params: Mapping[str, Any], path: str = "", code: str = "InvalidArgument"
+) -> None:
     """Raise ``InvalidArgument`` naming the first required member *params* lacks.
 
     The codec already gave every member its shape's type, so only presence is left to check;
@@ -167,14 +194,15 @@ def check_required(shape: Shape, params: Mapping[str, Any], path: str = "") -> N
         return
     for name in shape.required_members:
         if name not in params and not _is_precondition(shape.members[name]):
-            raise MalformedRequest(f"The request is missing the required member {path}{name}.")
+            message = f"The request is missing the required member {path}{name}."
+            raise ServiceError(code, message)
     for name, value in params.items():
         member = shape.members.get(name)
         if isinstance(member, StructureShape) and isinstance(value, Mapping):
-            check_required(member, value, f"{path}{name}.")
+            check_required(member, value, f"{path}{name}.", code)
         elif isinstance(member, ListShape) and isinstance(member.member, StructureShape):
             for index, item in enumerate(value):
-                check_required(member.member, item, f"{path}{name}[{index}].")
+                check_required(member.member, item, f"{path}{name}[{index}].", code)
 
 
 def _is_precondition(member: Shape) -> bool:
@@ -261,10 +289,7 @@ def serialize_response(
     shape = operation.output_shape
     if isinstance(shape, StructureShape):
         fields = _fields(shape)
-        for field in fields.located:
-            value = output.get(field.name)
-            if field.location == "header" and value is not None:
-                headers[field.wire_name] = _header(field.shape, value)
+        headers = located_headers(fields, output)
         payload = shape.serialization.get("payload")
         if payload is not None:
             member = shape.members[payload]

@@ -85,7 +85,9 @@ class RecordedCall:
     """One Connection Functions API call that reached the mock.
 
     ``parameters`` are the operation's input as botocore's client takes it (blobs as bytes);
-    ``error_code`` is the modeled error's code, or ``None`` when the call succeeded.
+    ``error_code`` is the modeled error's code, or ``None`` when the call succeeded;
+    ``service`` is ``cloudfront`` or, for the KeyValueStore data plane,
+    ``cloudfront-keyvaluestore``.
     """
 
     operation: str
@@ -93,3 +95,4 @@ class RecordedCall:
     status: int
     error_code: str | None
     account_id: str
+    service: str = "cloudfront"

@@ -8,8 +8,10 @@ what was expected.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from cfmock._options import MockOptions
 from cfmock._state import RUNTIME, FunctionConfig, Stage
@@ -122,6 +124,25 @@ def check_if_match(if_match: str | None, current_etag: str) -> None:
         raise ServiceError("InvalidIfMatchVersion", MISSING_IF_MATCH_MESSAGE)
     if if_match != current_etag:
         raise ServiceError("PreconditionFailed", STALE_IF_MATCH_MESSAGE)
+
+
+MAX_CONNECTION_OBJECT_BYTES = 40_960
+
+
+def parse_event(connection_object: bytes) -> dict[str, Any]:
+    """A TestConnectionFunction event: a JSON object in UTF-8, at most 40 960 bytes."""
+    if len(connection_object) > MAX_CONNECTION_OBJECT_BYTES:
+        raise invalid(
+            f"The connection object is {len(connection_object)} bytes; the maximum is "
+            f"{MAX_CONNECTION_OBJECT_BYTES}."
+        )
+    try:
+        event = json.loads(connection_object.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise invalid(f"The connection object is not valid UTF-8 JSON: {error}.") from None
+    if not isinstance(event, dict):
+        raise invalid("The connection object must be a JSON object.")
+    return event
 
 
 def parse_stage(stage: str | None) -> Stage:
