@@ -14,6 +14,7 @@ from cfmock._mock import mock_connection_functions
 
 if TYPE_CHECKING:
     from cfmock._handle import CloudFrontMock
+    from cfmock._kvs import KeyValueStore
     from cfmock._mock import Activator
     from cfmock._options import MockOptions
     from cfmock._state import (
@@ -30,6 +31,7 @@ __all__ = [
     "CloudFrontMock",
     "ConnectionFunction",
     "FunctionConfig",
+    "KeyValueStore",
     "MockOptions",
     "RecordedCall",
     "Stage",
@@ -46,6 +48,7 @@ _LAZY = {
     "CloudFrontMock": "cfmock._handle",
     "ConnectionFunction": "cfmock._state",
     "FunctionConfig": "cfmock._state",
+    "KeyValueStore": "cfmock._kvs",
     "MockOptions": "cfmock._options",
     "RecordedCall": "cfmock._state",
     "Stage": "cfmock._state",

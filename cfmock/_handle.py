@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from cfmock._kvs import KeyValueStore
 from cfmock._options import MockOptions
 from cfmock._state import RUNTIME, ConnectionFunction, FunctionConfig, RecordedCall
-from cfmock.exceptions import FunctionNotFoundError, InvalidSeedError, ServiceError
+from cfmock.exceptions import (
+    FunctionNotFoundError,
+    InvalidSeedError,
+    ServiceError,
+    StoreNotFoundError,
+)
 
 if TYPE_CHECKING:
     from cfmock._backend import Backend
@@ -119,3 +125,58 @@ class CloudFrontMock:
     def clear_failures(self) -> None:
         """Forget every failure set up with :meth:`fail`."""
         self._core.clear_faults()
+
+    # -- KeyValueStores -----------------------------------------------------------------------
+
+    def add_key_value_store(
+        self,
+        name: str,
+        data: Mapping[str, str] | None = None,
+        *,
+        comment: str = "",
+        ready: bool = True,
+        account_id: str | None = None,
+    ) -> KeyValueStore:
+        """Create a KeyValueStore, as CreateKeyValueStore would, and put *data* in it.
+
+        ``ready=False`` leaves it ``PROVISIONING`` (connection functions cannot use it until
+        :meth:`finish_provisioning`); anything CloudFront would refuse raises
+        :class:`~cfmock.exceptions.InvalidSeedError`.
+        """
+        try:
+            store = self._backend.stores.create(
+                account_id or self.account_id, name, comment, ready=ready
+            )
+            if data:
+                store = self._backend.stores.seed(store.arn, data)
+        except ServiceError as error:
+            raise InvalidSeedError(error) from None
+        return store
+
+    def key_value_store(self, name_or_arn: str, account_id: str | None = None) -> KeyValueStore:
+        """The store with this name (in the account) or ARN, contents included."""
+        store = self._backend.stores.by_arn(name_or_arn)
+        if store is None:
+            try:
+                store = self._backend.stores.describe(account_id or self.account_id, name_or_arn)
+            except ServiceError:
+                raise StoreNotFoundError(
+                    f"cfmock: no KeyValueStore {name_or_arn!r} in account "
+                    f"{account_id or self.account_id}"
+                ) from None
+        return store
+
+    def put_keys(
+        self, name_or_arn: str, data: Mapping[str, str], account_id: str | None = None
+    ) -> KeyValueStore:
+        """Put keys into a store without an ETag; its data-plane ETag moves as for UpdateKeys."""
+        store = self.key_value_store(name_or_arn, account_id)
+        try:
+            return self._backend.stores.seed(store.arn, data)
+        except ServiceError as error:
+            raise InvalidSeedError(error) from None
+
+    def finish_provisioning(self, name_or_arn: str, account_id: str | None = None) -> KeyValueStore:
+        """Make a ``PROVISIONING`` store ``READY`` now."""
+        store = self.key_value_store(name_or_arn, account_id)
+        return self._backend.stores.mark_ready(store.account_id, store.name)

@@ -26,6 +26,7 @@ TIME_LIMIT = 1.0
 COMPUTE_BUDGET = 0.005
 """CloudFront's 5 ms execution limit, the 100 of ComputeUtilization."""
 TIMEOUT_MESSAGE = "InternalError: The function exceeded the maximum allowed time"
+OUT_OF_MEMORY_MESSAGE = "InternalError: out of memory"
 
 _IMPORT = re.compile(
     r"""^(?P<indent>[ \t]*)import\s+(?P<binding>\w+|\*\s+as\s+\w+|\{[^}]*\})\s+from\s+"""
@@ -130,8 +131,15 @@ def run(
     state = _read_state(context)
     if timed_out:
         error = TIMEOUT_MESSAGE
+    elif _memory_exhausted(context):
+        # Out of memory, QuickJS may throw null or fail the read-back: name the real cause.
+        error = OUT_OF_MEMORY_MESSAGE
     elif not error:
         error = state.get("error") or ""
+    if not error and state.get("pending"):
+        # Nothing is left to run but the handler's promise never settled: at the edge the
+        # function would wait until CloudFront stopped it.
+        error, timed_out = TIMEOUT_MESSAGE, True
     utilization = 100 if timed_out else min(100, round(cpu / COMPUTE_BUDGET * 100))
     return RunResult(
         action="allow" if state.get("action") == "allow" and not error else "deny",
@@ -165,6 +173,11 @@ def _read_state(context: Any) -> dict[str, Any]:
         return {}
     state = json.loads(text) if isinstance(text, str) else None
     return state if isinstance(state, dict) else {}
+
+
+def _memory_exhausted(context: Any) -> bool:
+    used: int = context.memory()["malloc_size"]
+    return used > MEMORY_LIMIT * 0.9
 
 
 def _first_line(message: str) -> str:

@@ -16,6 +16,7 @@ __all__ = [
     "InvalidSeedError",
     "NotStartedError",
     "ServiceError",
+    "StoreNotFoundError",
     "UnsupportedFeatureError",
     "UnsupportedOperationError",
 ]
@@ -33,6 +34,10 @@ class NotStartedError(CfmockError):
 
 class FunctionNotFoundError(CfmockError, LookupError):
     """The handle was asked for a connection function that the mock does not hold."""
+
+
+class StoreNotFoundError(CfmockError, LookupError):
+    """The handle was asked for a KeyValueStore that the mock does not hold."""
 
 
 class UnsupportedOperationError(CfmockError):
@@ -60,7 +65,10 @@ class UnsupportedOperationError(CfmockError):
 
 
 class UnsupportedFeatureError(CfmockError):
-    """A request reached a part of CloudFront's behaviour that cfmock does not provide yet."""
+    """A request used a part of CloudFront's behaviour that cfmock does not emulate.
+
+    For example CreateKeyValueStore with an ``ImportSource`` (an S3 object).
+    """
 
 
 class InvalidSeedError(CfmockError):

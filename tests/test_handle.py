@@ -9,15 +9,15 @@ import pytest
 
 from cfmock import CloudFrontMock, ConnectionFunction, Stage, mock_connection_functions
 from cfmock.exceptions import FunctionNotFoundError, InvalidSeedError
-from tests.scaffolding import KVS_ARN
 
 
 def test_seeded_function_is_visible_to_boto3_with_the_same_etag(cf: CloudFrontMock, client) -> None:
+    store = cf.add_key_value_store("serials", {"ABC": "revoked"})
     seeded = cf.add_function(
         "seeded",
         "function connectionHandler(c) { c.allow(); }",
         comment="from the handle",
-        key_value_store_arn=KVS_ARN,
+        key_value_store_arn=store.arn,
         tags={"team": "edge"},
     )
     described = client.describe_connection_function(Identifier="seeded")
@@ -26,7 +26,7 @@ def test_seeded_function_is_visible_to_boto3_with_the_same_etag(cf: CloudFrontMo
     assert summary["Id"] == seeded.id
     assert summary["ConnectionFunctionConfig"]["Comment"] == "from the handle"
     assert summary["ConnectionFunctionConfig"]["KeyValueStoreAssociations"]["Items"] == [
-        {"KeyValueStoreARN": KVS_ARN}
+        {"KeyValueStoreARN": store.arn}
     ]
     assert client.get_connection_function(Identifier=seeded.id)[
         "ConnectionFunctionCode"

@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from cfmock import CloudFrontMock, Status, mock_connection_functions
-from cfmock.exceptions import CfmockError, UnsupportedFeatureError, UnsupportedOperationError
+from cfmock.exceptions import CfmockError, UnsupportedOperationError
 from tests.scaffolding import (
     CODE,
     ETAG_V1,
@@ -330,7 +330,7 @@ def test_list_invalid_arguments(client, request_params, message) -> None:
     assert error_of(excinfo) == ("InvalidArgument", 400, message)
 
 
-# -- Test (the If-Match check only; execution arrives with the runtime) -----------------------
+# -- Test: the stage and If-Match checks (execution has its own tests) -----------------------
 
 
 def test_test_function_checks_the_etag_of_the_stage_tested(client) -> None:
@@ -347,12 +347,14 @@ def test_test_function_checks_the_etag_of_the_stage_tested(client) -> None:
         )
     with pytest.raises(client.exceptions.PreconditionFailed):
         client.test_connection_function(Id=function_id, IfMatch=ETAG_V1, ConnectionObject=b"{}")
-    with pytest.raises(UnsupportedFeatureError):
-        client.test_connection_function(
-            Id=function_id, IfMatch=ETAG_V1, Stage="LIVE", ConnectionObject=b"{}"
-        )
-    with pytest.raises(UnsupportedFeatureError):
-        client.test_connection_function(Id=function_id, IfMatch=ETAG_V2, ConnectionObject=b"{}")
+    live = client.test_connection_function(
+        Id=function_id, IfMatch=ETAG_V1, Stage="LIVE", ConnectionObject=b"{}"
+    )["ConnectionFunctionTestResult"]
+    assert live["ConnectionFunctionSummary"]["Stage"] == "LIVE"
+    development = client.test_connection_function(
+        Id=function_id, IfMatch=ETAG_V2, ConnectionObject=b"{}"
+    )["ConnectionFunctionTestResult"]
+    assert development["ConnectionFunctionSummary"]["Stage"] == "DEVELOPMENT"
 
 
 def test_injected_test_function_failed_is_a_500_receiver_error(client, cf) -> None:
@@ -375,8 +377,8 @@ def test_injected_test_function_failed_is_a_500_receiver_error(client, cf) -> No
         )
         assert excinfo.value.response["Error"]["Type"] == "Receiver"
     cf.clear_failures()
-    with pytest.raises(UnsupportedFeatureError):
-        client.test_connection_function(Id=seeded.id, IfMatch=ETAG_V1, ConnectionObject=b"{}")
+    result = client.test_connection_function(Id=seeded.id, IfMatch=ETAG_V1, ConnectionObject=b"{}")
+    assert result["ResponseMetadata"]["HTTPStatusCode"] == 200
 
 
 def test_fault_injection_usage_errors(cf) -> None:

@@ -44,8 +44,9 @@ def test_create_returns_the_development_summary_etag_and_location(client) -> Non
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 201
 
 
-def test_create_echoes_a_key_value_store_association(client) -> None:
-    associations = {"Quantity": 1, "Items": [{"KeyValueStoreARN": KVS_ARN}]}
+def test_create_echoes_a_key_value_store_association(client, cf) -> None:
+    arn = cf.add_key_value_store("serials").arn
+    associations = {"Quantity": 1, "Items": [{"KeyValueStoreARN": arn}]}
     summary = create(
         client, ConnectionFunctionConfig=config(KeyValueStoreAssociations=associations)
     )["ConnectionFunctionSummary"]

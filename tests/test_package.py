@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import cfmock
-from cfmock._core import IMPLEMENTED_OPERATIONS
-from cfmock._model import service_model
+from cfmock._core import IMPLEMENTED_DATA_PLANE_OPERATIONS, IMPLEMENTED_OPERATIONS
+from cfmock._model import KEY_VALUE_STORE, service_model
 
 OPERATIONS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "operations.md"
 
@@ -39,3 +39,8 @@ def test_operations_page_lists_exactly_what_is_implemented() -> None:
 def test_operations_page_lists_every_other_cloudfront_operation_as_not_implemented() -> None:
     others = sorted(set(service_model().operation_names) - set(IMPLEMENTED_OPERATIONS))
     assert _listed("Not implemented") == others
+
+
+def test_operations_page_lists_the_whole_data_plane() -> None:
+    every = sorted(service_model(KEY_VALUE_STORE).operation_names)
+    assert _listed("KeyValueStore data plane") == list(IMPLEMENTED_DATA_PLANE_OPERATIONS) == every

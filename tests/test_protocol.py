@@ -202,8 +202,9 @@ def test_missing_required_members_are_named_with_their_path() -> None:
         "ConnectionFunctionConfig": {"Comment": "c"},
         "ConnectionFunctionCode": b"x",
     }
-    with pytest.raises(MalformedRequest) as excinfo:
+    with pytest.raises(ServiceError) as excinfo:
         check_required(cast(Shape, UPDATE.input_shape), params)
+    assert excinfo.value.code == "InvalidArgument"
     assert excinfo.value.message == (
         "The request is missing the required member ConnectionFunctionConfig.Runtime."
     )

@@ -25,6 +25,7 @@
   state.customData = null;
   state.error = null;
   state.logs = [];
+  state.pending = false;
 
   function append(list, value) {
     defineProperty(list, list.length, { value, writable: true, enumerable: true, configurable: true });
@@ -225,9 +226,17 @@
         return;
       }
       if (result !== null && (typeof result === "object" || typeof result === "function") && typeof result.then === "function") {
-        promiseThen(promiseResolve(result), undefined, (error) => {
-          state.error = describe(error);
-        });
+        state.pending = true;
+        promiseThen(
+          promiseResolve(result),
+          () => {
+            state.pending = false;
+          },
+          (error) => {
+            state.pending = false;
+            state.error = describe(error);
+          },
+        );
       }
     },
   });
@@ -242,7 +251,7 @@
       const field = (value) => (value === null ? "null" : stringify(String(value)));
       return (
         `{"action":${field(state.action)},"customData":${field(state.customData)},` +
-        `"error":${field(state.error)},"logs":[${text}]}`
+        `"error":${field(state.error)},"pending":${state.pending === true},"logs":[${text}]}`
       );
     },
   });
