@@ -23,7 +23,9 @@ EVENT = {
 }
 
 
-def execute(code: str, event: dict | None = None, kvs: KeyValueSnapshot | None = None) -> RunResult:
+def execute(
+    code: str, event: dict[str, object] | None = None, kvs: KeyValueSnapshot | None = None
+) -> RunResult:
     return run(code.encode(), EVENT if event is None else event, kvs, NOW)
 
 
