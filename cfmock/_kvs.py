@@ -22,6 +22,7 @@ MAX_VALUE_BYTES = 1024
 MAX_STORE_BYTES = 5 * 1024 * 1024
 MAX_KEYS_PER_UPDATE = 50
 MAX_STORES_PER_ACCOUNT = 50
+MAX_COMMENT_LENGTH = 128
 STALE_DATA_ETAG_MESSAGE = "Pre-Condition failed during update of Key-Value-Store"
 
 
@@ -88,10 +89,7 @@ class KeyValueStores:
                 f"The KeyValueStore name {name!r} is not valid. A name is 1 to 64 characters "
                 f"from a-z, A-Z, 0-9, hyphen (-) and underscore (_)."
             )
-        if len(comment) > 128:
-            raise _validation.invalid(
-                f"The comment is {len(comment)} characters long; the maximum is 128."
-            )
+        _check_comment(comment)
         with self._lock:
             stores = self._stores.setdefault(account_id, {})
             if name in stores:
@@ -143,10 +141,7 @@ class KeyValueStores:
         with self._lock:
             current = self.describe(account_id, name)
             _validation.check_if_match(if_match, current.etag)
-            if len(comment) > 128:
-                raise _validation.invalid(
-                    f"The comment is {len(comment)} characters long; the maximum is 128."
-                )
+            _check_comment(comment)
             updated = dataclasses.replace(
                 current,
                 comment=comment,
@@ -260,6 +255,13 @@ class KeyValueStores:
         """Put keys without an ETag (the handle's shortcut); the data ETag still moves."""
         with self._lock:
             return self.write(arn, self.data_store(arn).data_etag, data.items())
+
+
+def _check_comment(comment: str) -> None:
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise _validation.invalid(
+            f"The comment is {len(comment)} characters long; the maximum is {MAX_COMMENT_LENGTH}."
+        )
 
 
 def _check_entry(key: str, value: str) -> None:
