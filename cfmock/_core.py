@@ -132,17 +132,23 @@ class Core:
                 f"cfmock: cannot inject a fault into {operation!r}; the operations cfmock "
                 f"answers are {', '.join(known)}"
             )
-        if code not in _error_codes():
+        if code not in _error_codes() and code not in _protocol.THROTTLING_ERRORS:
             raise CfmockError(
-                f"cfmock: {code!r} is not an error of the CloudFront model; use one of "
-                f"{', '.join(sorted(_error_codes()))}"
+                f"cfmock: {code!r} is neither an error of the CloudFront models nor a "
+                f"throttling error ({', '.join(_protocol.THROTTLING_ERRORS)}); the modeled "
+                f"errors are {', '.join(sorted(_error_codes()))}"
             )
         count: object = times
         if count is not None and (
             isinstance(count, bool) or not isinstance(count, int) or count < 1
         ):
             raise CfmockError(f"cfmock: times must be a positive int or None, got {times!r}")
-        text = message if message is not None else f"{code} (injected by cfmock)"
+        default = (
+            "Rate exceeded"
+            if code in _protocol.THROTTLING_ERRORS
+            else f"{code} (injected by cfmock)"
+        )
+        text = message if message is not None else default
         fault = _Fault(code, text, times)
         with self._faults_lock:
             self._faults.setdefault(operation, []).append(fault)

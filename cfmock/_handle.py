@@ -119,6 +119,9 @@ class CloudFrontMock:
         ``times=None`` fails every call until :meth:`clear_failures`. The failure is raised
         before the operation runs, so it changes no state; status and type come from the model
         (``fail("TestConnectionFunction", "TestFunctionFailed")`` is a 500 ``Receiver`` error).
+        *code* may also be a throttling error, ``Throttling`` (CloudFront's, 400 "Rate
+        exceeded"), ``ThrottlingException`` or ``TooManyRequestsException``, which botocore's
+        retry logic retries.
         """
         self._core.inject_fault(operation, code, message, times)
 

@@ -306,9 +306,22 @@ def serialize_response(
     return HttpResponse(status, headers, body)
 
 
+THROTTLING_ERRORS = {"Throttling": 400, "ThrottlingException": 400, "TooManyRequestsException": 429}
+"""Errors AWS sends when it throttles, outside the service models, with their HTTP status;
+botocore's retry handlers retry every one of them."""
+
+
+def error_metadata(model: ServiceModel, code: str) -> dict[str, Any]:
+    """The ``error`` metadata of *code*: from its shape, or for a throttling error."""
+    if code in THROTTLING_ERRORS:
+        return {"httpStatusCode": THROTTLING_ERRORS[code], "senderFault": True}
+    metadata: dict[str, Any] = model.shape_for(code).metadata.get("error", {})
+    return metadata
+
+
 def serialize_error(model: ServiceModel, error: ServiceError) -> HttpResponse:
     """Render *error* as CloudFront's ``ErrorResponse``, with the status from its shape."""
-    metadata = model.shape_for(error.code).metadata.get("error", {})
+    metadata = error_metadata(model, error.code)
     status = int(metadata.get("httpStatusCode", 400))
     request_id = new_request_id()
     fault = "Sender" if metadata.get("senderFault") else "Receiver"

@@ -17,7 +17,13 @@ from typing import Any
 from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 
 from cfmock._http import HttpRequest, HttpResponse
-from cfmock._protocol import fields_of, located_headers, new_request_id, parse_located
+from cfmock._protocol import (
+    error_metadata,
+    fields_of,
+    located_headers,
+    new_request_id,
+    parse_located,
+)
 from cfmock.exceptions import ServiceError
 
 JSON_CONTENT_TYPE = "application/json"
@@ -66,7 +72,7 @@ def serialize_response(
 
 def serialize_error(model: ServiceModel, error: ServiceError) -> HttpResponse:
     """Render *error* with its code in ``x-amzn-ErrorType`` and the status from its shape."""
-    metadata = model.shape_for(error.code).metadata.get("error", {})
+    metadata = error_metadata(model, error.code)
     request_id = new_request_id()
     headers = {
         "x-amzn-ErrorType": error.code,

@@ -390,7 +390,8 @@ def test_fault_injection_usage_errors(cf) -> None:
     with pytest.raises(CfmockError) as excinfo:
         cf.fail("ListConnectionFunctions", "NoSuchThing")
     assert str(excinfo.value).startswith(
-        "cfmock: 'NoSuchThing' is not an error of the CloudFront model; use one of "
+        "cfmock: 'NoSuchThing' is neither an error of the CloudFront models nor a throttling "
+        "error (Throttling, ThrottlingException, TooManyRequestsException); the modeled errors are "
     )
     for times in (0, True, "2"):
         with pytest.raises(CfmockError):
@@ -491,3 +492,24 @@ def test_empty_identifiers_are_entity_not_found(client) -> None:
         client.get_connection_function(Identifier="")
     with pytest.raises(client.exceptions.EntityNotFound):
         client.describe_connection_function(Identifier="", Stage="LIVE")
+
+
+def test_injected_throttling_is_retried_by_botocore(client, cf) -> None:
+    cf.add_function("busy", CODE)
+    cf.fail("ListConnectionFunctions", "Throttling", times=2)
+    response = client.list_connection_functions()
+    assert [f["Name"] for f in response["ConnectionFunctions"]] == ["busy"]
+    assert response["ResponseMetadata"]["RetryAttempts"] == 2
+    assert [(c.status, c.error_code) for c in cf.calls] == [
+        (400, "Throttling"),
+        (400, "Throttling"),
+        (200, None),
+    ]
+
+
+def test_throttling_that_outlasts_the_retries_reaches_the_caller(client, cf) -> None:
+    cf.fail("ListConnectionFunctions", "Throttling", times=None)
+    with pytest.raises(client.exceptions.ClientError) as excinfo:
+        client.list_connection_functions()
+    assert error_of(excinfo) == ("Throttling", 400, "Rate exceeded")
+    assert len(cf.calls) == excinfo.value.response["ResponseMetadata"]["RetryAttempts"] + 1 > 1
