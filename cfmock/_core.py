@@ -89,7 +89,7 @@ class Core:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self.calls: list[RecordedCall] = []
-        self._faults: dict[str, list[_Fault]] = {}
+        self._faults: dict[tuple[str, str], list[_Fault]] = {}
         self._faults_lock = threading.Lock()
 
     def handle(self, request: HttpRequest, service_name: str = CLOUDFRONT) -> HttpResponse | None:
@@ -109,7 +109,7 @@ class Core:
                 check_required(operation.input_shape, params, code=service.malformed_code)
             if not handles(operation.name, params):
                 return None
-            self._raise_injected_fault(operation.name)
+            self._raise_injected_fault(service_name, operation.name)
             output = service.operations[operation.name](self.backend, account_id, params)
             response = service.serialize(model, operation, output)
         except ServiceError as error:
@@ -123,44 +123,54 @@ class Core:
         return response
 
     def inject_fault(
-        self, operation: str, code: str, message: str | None, times: int | None
+        self,
+        operation: str,
+        code: str,
+        message: str | None,
+        times: int | None,
+        service: str | None = None,
     ) -> None:
         """Make the next *times* calls of *operation* (all, if ``None``) fail with *code*."""
-        known = sorted({name for service in SERVICES.values() for name in service.operations})
-        if operation not in known:
+        offering = [name for name, svc in SERVICES.items() if operation in svc.operations]
+        if not offering:
+            known = sorted({name for svc in SERVICES.values() for name in svc.operations})
             raise CfmockError(
                 f"cfmock: cannot inject a fault into {operation!r}; the operations cfmock "
                 f"answers are {', '.join(known)}"
             )
-        if code not in _error_codes() and code not in _protocol.THROTTLING_ERRORS:
+        if service is None and len(offering) > 1:
             raise CfmockError(
-                f"cfmock: {code!r} is neither an error of the CloudFront models nor a "
-                f"throttling error ({', '.join(_protocol.THROTTLING_ERRORS)}); the modeled "
-                f"errors are {', '.join(sorted(_error_codes()))}"
+                f"cfmock: {operation} exists in {' and '.join(offering)}; pass service= to say "
+                f"which one should fail"
+            )
+        target = service or offering[0]
+        if target not in offering:
+            raise CfmockError(f"cfmock: {target} has no operation {operation}")
+        if code not in _error_codes(target) and code not in _protocol.THROTTLING_ERRORS:
+            raise CfmockError(
+                f"cfmock: {code!r} is neither an error of the {target} model nor a throttling "
+                f"error ({', '.join(_protocol.THROTTLING_ERRORS)}); the modeled errors are "
+                f"{', '.join(sorted(_error_codes(target)))}"
             )
         count: object = times
         if count is not None and (
             isinstance(count, bool) or not isinstance(count, int) or count < 1
         ):
             raise CfmockError(f"cfmock: times must be a positive int or None, got {times!r}")
-        default = (
-            "Rate exceeded"
-            if code in _protocol.THROTTLING_ERRORS
-            else f"{code} (injected by cfmock)"
-        )
-        text = message if message is not None else default
-        fault = _Fault(code, text, times)
+        throttling = code in _protocol.THROTTLING_ERRORS
+        default = "Rate exceeded" if throttling else f"{code} (injected by cfmock)"
+        fault = _Fault(code, message if message is not None else default, times)
         with self._faults_lock:
-            self._faults.setdefault(operation, []).append(fault)
+            self._faults.setdefault((target, operation), []).append(fault)
 
     def clear_faults(self) -> None:
         """Forget every injected fault."""
         with self._faults_lock:
             self._faults.clear()
 
-    def _raise_injected_fault(self, operation: str) -> None:
+    def _raise_injected_fault(self, service: str, operation: str) -> None:
         with self._faults_lock:
-            queue = self._faults.get(operation)
+            queue = self._faults.get((service, operation))
             if not queue:
                 return
             fault = queue[0]
@@ -182,9 +192,8 @@ class Core:
 
 
 @functools.cache
-def _error_codes() -> frozenset[str]:
-    codes: set[str] = set()
-    for name in SERVICES:
-        model = service_model(name)
-        codes.update(n for n in model.shape_names if model.shape_for(n).metadata.get("exception"))
-    return frozenset(codes)
+def _error_codes(service: str) -> frozenset[str]:
+    model = service_model(service)
+    return frozenset(
+        name for name in model.shape_names if model.shape_for(name).metadata.get("exception")
+    )

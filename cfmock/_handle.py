@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from cfmock._kvs import KeyValueStore
+from cfmock._kvs import KeyValueStore, check_entries
 from cfmock._options import MockOptions
 from cfmock._state import RUNTIME, ConnectionFunction, FunctionConfig, RecordedCall
 from cfmock.exceptions import (
@@ -113,6 +113,7 @@ class CloudFrontMock:
         *,
         message: str | None = None,
         times: int | None = 1,
+        service: str | None = None,
     ) -> None:
         """Make the next *times* calls of *operation* fail with the modeled error *code*.
 
@@ -121,9 +122,10 @@ class CloudFrontMock:
         (``fail("TestConnectionFunction", "TestFunctionFailed")`` is a 500 ``Receiver`` error).
         *code* may also be a throttling error, ``Throttling`` (CloudFront's, 400 "Rate
         exceeded"), ``ThrottlingException`` or ``TooManyRequestsException``, which botocore's
-        retry logic retries.
+        retry logic retries. ``service`` (``cloudfront`` or ``cloudfront-keyvaluestore``) is
+        needed only for ``DescribeKeyValueStore``, which both services have.
         """
-        self._core.inject_fault(operation, code, message, times)
+        self._core.inject_fault(operation, code, message, times, service)
 
     def clear_failures(self) -> None:
         """Forget every failure set up with :meth:`fail`."""
@@ -147,6 +149,7 @@ class CloudFrontMock:
         :class:`~cfmock.exceptions.InvalidSeedError`.
         """
         try:
+            check_entries((data or {}).items())
             store = self._backend.stores.create(
                 account_id or self.account_id, name, comment, ready=ready
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import threading
+import types
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ class KeyValueStore:
     created_time: datetime.datetime
     last_modified_time: datetime.datetime
     version: int
-    data: Mapping[str, str] = field(default_factory=dict)
+    data: Mapping[str, str] = field(default_factory=lambda: types.MappingProxyType({}))
     data_version: int = 1
     data_last_modified_time: datetime.datetime | None = None
 
@@ -114,7 +115,7 @@ class KeyValueStores:
                 created_time=now,
                 last_modified_time=now,
                 version=1,
-                data={},
+                data=types.MappingProxyType({}),
                 data_last_modified_time=now,
             )
             stores[name] = store
@@ -217,6 +218,8 @@ class KeyValueStores:
         if_match: str | None,
         puts: Iterable[tuple[str, str]] = (),
         deletes: Iterable[str] = (),
+        *,
+        per_request_limit: bool = True,
     ) -> KeyValueStore:
         """Apply *puts* and *deletes* all or nothing; the data ETag moves by one."""
         puts, deletes = list(puts), list(deletes)
@@ -224,21 +227,20 @@ class KeyValueStores:
             store = self.data_store(arn)
             if if_match != store.data_etag:
                 raise ServiceError("ValidationException", STALE_DATA_ETAG_MESSAGE)
-            if len(puts) + len(deletes) > MAX_KEYS_PER_UPDATE:
+            if per_request_limit and len(puts) + len(deletes) > MAX_KEYS_PER_UPDATE:
                 raise ServiceError(
                     "ValidationException",
                     f"{len(puts) + len(deletes)} keys were given; one request may change at "
                     f"most {MAX_KEYS_PER_UPDATE}.",
                 )
-            for key, value in puts:
-                _check_entry(key, value)
+            check_entries(puts)
             data = dict(store.data)
             for key in deletes:
                 data.pop(key, None)
             data.update(puts)
             updated = dataclasses.replace(
                 store,
-                data=data,
+                data=types.MappingProxyType(data),
                 data_version=store.data_version + 1,
                 data_last_modified_time=self._clock(),
             )
@@ -252,9 +254,14 @@ class KeyValueStores:
             return updated
 
     def seed(self, arn: str, data: Mapping[str, str]) -> KeyValueStore:
-        """Put keys without an ETag (the handle's shortcut); the data ETag still moves."""
+        """Put keys without an ETag or the 50-key request limit (the handle's shortcut).
+
+        Key, value and store-size limits still apply, and the data ETag moves by one.
+        """
         with self._lock:
-            return self.write(arn, self.data_store(arn).data_etag, data.items())
+            return self.write(
+                arn, self.data_store(arn).data_etag, data.items(), per_request_limit=False
+            )
 
 
 def _check_comment(comment: str) -> None:
@@ -262,6 +269,12 @@ def _check_comment(comment: str) -> None:
         raise _validation.invalid(
             f"The comment is {len(comment)} characters long; the maximum is {MAX_COMMENT_LENGTH}."
         )
+
+
+def check_entries(entries: Iterable[tuple[str, str]]) -> None:
+    """Every key 1-512 bytes and every value at most 1 KB, or ``ValidationException``."""
+    for key, value in entries:
+        _check_entry(key, value)
 
 
 def _check_entry(key: str, value: str) -> None:

@@ -31,11 +31,13 @@ def store_to_wire(store: KeyValueStore) -> Params:
     }
 
 
-def _offset(token: str | None, name: str) -> int:
+def _offset(token: str | None, name: str, code: str = "InvalidArgument") -> int:
     if token is None:
         return 0
     if not token.isdigit():
-        raise invalid(f"The {name} {token!r} is not valid. Pass the value of a previous page.")
+        raise ServiceError(
+            code, f"The {name} {token!r} is not valid. Pass the value of a previous page."
+        )
     return int(token)
 
 
@@ -138,7 +140,7 @@ def _list_keys(backend: Backend, account_id: str, params: Params) -> Params:
             "ValidationException", f"MaxResults is {limit}; it must be between 1 and {MAX_RESULTS}."
         )
     store = backend.stores.data_store(params["KvsARN"])
-    start = _offset(params.get("NextToken"), "next token")
+    start = _offset(params.get("NextToken"), "next token", "ValidationException")
     keys = list(store.data)
     output: Params = {
         "Items": [{"Key": key, "Value": store.data[key]} for key in keys[start : start + limit]]

@@ -28,6 +28,7 @@ COMPUTE_BUDGET = 0.005
 TIMEOUT_MESSAGE = "InternalError: The function exceeded the maximum allowed time"
 OUT_OF_MEMORY_MESSAGE = "InternalError: out of memory"
 
+_NAMED_ERROR = re.compile(r"^[A-Za-z]*Error: ")
 _IMPORT = re.compile(
     r"""^(?P<indent>[ \t]*)import\s+(?P<binding>\w+|\*\s+as\s+\w+|\{[^}]*\})\s+from\s+"""
     r"""(?P<quote>['"])(?P<module>[^'"]+)(?P=quote)[ \t]*;?""",
@@ -85,6 +86,8 @@ def to_script(code: str) -> str:
         binding = match.group("binding")
         if binding.startswith("*"):
             binding = binding.split()[-1]
+        elif binding.startswith("{"):
+            binding = re.sub(r"\bas\b", ":", binding)
         module = json.dumps(match.group("module"))
         return f"{match.group('indent')}const {binding} = __cfmock_import({module});"
 
@@ -113,25 +116,26 @@ def run(
     timed_out = False
     try:
         script = to_script(code.decode("utf-8"))
+        _limit_to(context, deadline)
         context.eval(script)
+        _limit_to(context, deadline)
         context.eval(
             '__cfmock_run(typeof connectionHandler === "function" ? connectionHandler : undefined)'
         )
-        while context.execute_pending_job():
-            if time.perf_counter() > deadline:
-                timed_out = True
-                break
+        while _limit_to(context, deadline) and context.execute_pending_job():
+            pass
+        timed_out = time.perf_counter() >= deadline
     except UnicodeDecodeError:
         error = "SyntaxError: the function code is not valid UTF-8"
     except (quickjs.JSException, quickjs.StackOverflow) as failure:
-        error = _first_line(str(failure))
+        error = _error_line(str(failure))
         timed_out = error == "InternalError: interrupted"
     cpu = time.thread_time() - started
 
     state = _read_state(context)
     if timed_out:
         error = TIMEOUT_MESSAGE
-    elif _memory_exhausted(context):
+    elif (error or not state or state.get("error")) and _memory_exhausted(context):
         # Out of memory, QuickJS may throw null or fail the read-back: name the real cause.
         error = OUT_OF_MEMORY_MESSAGE
     elif not error:
@@ -171,7 +175,7 @@ def _read_state(context: Any) -> dict[str, Any]:
     except (quickjs.JSException, quickjs.StackOverflow):
         # The run exhausted the engine (memory, say): what it had logged is lost with it.
         return {}
-    state = json.loads(text) if isinstance(text, str) else None
+    state = json.loads(json.loads(text)) if isinstance(text, str) else None
     return state if isinstance(state, dict) else {}
 
 
@@ -180,8 +184,20 @@ def _memory_exhausted(context: Any) -> bool:
     return used > MEMORY_LIMIT * 0.9
 
 
-def _first_line(message: str) -> str:
-    return message.strip().splitlines()[0] if message.strip() else "Error"
+def _limit_to(context: Any, deadline: float) -> bool:
+    # The engine's own limit restarts with every evaluation and every job, so each step gets
+    # only what is left of the run's one budget; False once it is spent.
+    remaining = deadline - time.perf_counter()
+    if remaining <= 0:
+        return False
+    context.set_time_limit(remaining)
+    return True
+
+
+def _error_line(message: str) -> str:
+    """The first line of an engine error, as ``Name: message`` like the handler path writes."""
+    line = message.strip().splitlines()[0] if message.strip() else ""
+    return line if _NAMED_ERROR.match(line) else f"Error: {line}"
 
 
 def _iso(value: datetime.datetime) -> str:

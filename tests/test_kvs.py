@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import botocore.config
 import pytest
 
 from cfmock import CloudFrontMock
-from cfmock.exceptions import InvalidSeedError, StoreNotFoundError, UnsupportedFeatureError
+from cfmock.exceptions import (
+    CfmockError,
+    InvalidSeedError,
+    StoreNotFoundError,
+    UnsupportedFeatureError,
+)
 from tests.scaffolding import (
     CODE,
     ETAG_V1,
@@ -261,3 +267,52 @@ def test_handle_seeds_and_reads_stores(cf) -> None:
         cf.add_key_value_store("seeded")
     with pytest.raises(InvalidSeedError):
         cf.put_keys("seeded", {"k": "v" * 2000})
+
+
+def test_a_bad_list_keys_token_is_validation_exception(client, data) -> None:
+    arn = _store(client)["KeyValueStore"]["ARN"]
+    with pytest.raises(data.exceptions.ValidationException) as excinfo:
+        data.list_keys(KvsARN=arn, NextToken="not-a-token")
+    assert error_of(excinfo) == (
+        "ValidationException",
+        400,
+        "The next token 'not-a-token' is not valid. Pass the value of a previous page.",
+    )
+
+
+def test_faults_on_either_plane(client, data, cf) -> None:
+    arn = _store(client)["KeyValueStore"]["ARN"]
+    with pytest.raises(CfmockError) as excinfo:
+        cf.fail("DescribeKeyValueStore", "AccessDenied")
+    assert str(excinfo.value) == (
+        "cfmock: DescribeKeyValueStore exists in cloudfront and cloudfront-keyvaluestore; "
+        "pass service= to say which one should fail"
+    )
+    with pytest.raises(CfmockError):
+        cf.fail("GetKey", "AccessDenied")  # the control plane's code, not the data plane's
+    cf.fail("DescribeKeyValueStore", "AccessDeniedException", service="cloudfront-keyvaluestore")
+    cf.fail("GetKey", "ThrottlingException", times=None)
+    with pytest.raises(data.exceptions.AccessDeniedException):
+        data.describe_key_value_store(KvsARN=arn)
+    assert client.describe_key_value_store(Name="serials")["ETag"] == ETAG_V1
+    no_retries = boto3.client(
+        "cloudfront-keyvaluestore",
+        region_name="us-east-1",
+        config=botocore.config.Config(retries={"total_max_attempts": 1}),
+    )
+    with pytest.raises(no_retries.exceptions.ClientError) as throttled:
+        no_retries.get_key(KvsARN=arn, Key="k")
+    assert error_of(throttled) == ("ThrottlingException", 400, "Rate exceeded")
+
+
+def test_seeding_is_all_or_nothing_and_snapshots_are_read_only(cf) -> None:
+    with pytest.raises(InvalidSeedError):
+        cf.add_key_value_store("refused", {"k" * 513: "v"})
+    with pytest.raises(StoreNotFoundError):
+        cf.key_value_store("refused")
+    store = cf.add_key_value_store("many", {f"k{i}": "v" for i in range(120)})
+    assert (len(store.data), store.data_etag) == (120, "KV3UN6WX5RRO2AG")
+    data: Any = store.data
+    with pytest.raises(TypeError):
+        data["k0"] = "changed"
+    assert cf.key_value_store("many").data["k0"] == "v"

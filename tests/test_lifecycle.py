@@ -390,7 +390,7 @@ def test_fault_injection_usage_errors(cf) -> None:
     with pytest.raises(CfmockError) as excinfo:
         cf.fail("ListConnectionFunctions", "NoSuchThing")
     assert str(excinfo.value).startswith(
-        "cfmock: 'NoSuchThing' is neither an error of the CloudFront models nor a throttling "
+        "cfmock: 'NoSuchThing' is neither an error of the cloudfront model nor a throttling "
         "error (Throttling, ThrottlingException, TooManyRequestsException); the modeled errors are "
     )
     for times in (0, True, "2"):

@@ -338,3 +338,46 @@ def test_utilization_is_a_percentage_of_5_ms() -> None:
         " for (let i = 0; i < 3e6; i++) x += i; c.allow(); }"
     )
     assert 0 <= light.compute_utilization < heavy.compute_utilization <= 100
+
+
+def test_long_and_many_logs_come_back_whole() -> None:
+    logs = logs_of(
+        "console.log('x'.repeat(5000)); for (let i = 0; i < 10; i++) console.log('y'.repeat(100));"
+    )
+    assert [len(line) for line in logs] == [5000] + [100] * 10
+
+
+def test_one_time_budget_covers_top_level_code_and_the_handler() -> None:
+    started = time.perf_counter()
+    result = execute(
+        "const start = performance.now(); while (performance.now() - start < 700) {}\n"
+        "function connectionHandler(c) {"
+        " const again = performance.now(); while (performance.now() - again < 700) {} c.allow(); }"
+    )
+    assert time.perf_counter() - started < 1.5
+    assert (result.action, result.error) == ("deny", TIMEOUT_MESSAGE)
+
+
+def test_a_large_but_successful_run_is_not_out_of_memory() -> None:
+    result = execute(
+        "const big = new Array(3e6).fill(1); function connectionHandler(c) { c.allow(); }"
+    )
+    assert (result.action, result.error) == ("allow", "")
+
+
+def test_top_level_throws_are_named_too() -> None:
+    assert execute("throw 'plain';").error == "Error: plain"
+
+
+def test_named_imports_from_cloudfront() -> None:
+    result = execute(
+        "import { kvs as lookup } from 'cloudfront';\n"
+        "function connectionHandler(c) { console.log(typeof lookup); c.allow(); }"
+    )
+    assert (result.logs, result.error) == (("function",), "")
+
+
+def test_date_called_without_new_is_a_string() -> None:
+    assert logs_of(
+        "console.log(typeof Date()); console.log(String(new Date() instanceof Date));"
+    ) == ("string", "true")

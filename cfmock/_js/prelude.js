@@ -131,16 +131,16 @@
 
   const now = input.now;
 
-  class FrozenDate extends RealDate {
-    constructor(...args) {
-      if (args.length === 0) super(now);
-      else super(...args);
-    }
-
-    static now() {
-      return now;
-    }
+  // A function, not a class, so that Date() without `new` still returns a string.
+  function FrozenDate(...args) {
+    if (new.target === undefined) return new RealDate(now).toString();
+    return Reflect.construct(RealDate, args.length === 0 ? [now] : args, new.target);
   }
+  FrozenDate.prototype = RealDate.prototype;
+  FrozenDate.now = () => now;
+  FrozenDate.parse = RealDate.parse;
+  FrozenDate.UTC = RealDate.UTC;
+  defineProperty(RealDate.prototype, "constructor", { value: FrozenDate, writable: true, configurable: true });
 
   function refuse(what) {
     const refused = function () {
@@ -249,10 +249,12 @@
       let text = "";
       for (let i = 0; i < logs.length; i++) text += (i ? "," : "") + stringify(String(logs[i]));
       const field = (value) => (value === null ? "null" : stringify(String(value)));
-      return (
+      const result =
         `{"action":${field(state.action)},"customData":${field(state.customData)},` +
-        `"error":${field(state.error)},"pending":${state.pending === true},"logs":[${text}]}`
-      );
+        `"error":${field(state.error)},"pending":${state.pending === true},"logs":[${text}]}`;
+      // Concatenation leaves a rope string, which the host binding cannot read; stringify()
+      // returns the same text, quoted, as one flat string.
+      return stringify(result);
     },
   });
 })(globalThis);
