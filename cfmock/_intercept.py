@@ -16,6 +16,9 @@ services are ``cloudfront`` and ``cloudfront-keyvaluestore`` (the KeyValueStore 
 * ``EndpointRulesetResolver.auth_schemes_to_signing_ctx`` lets the data plane resolve its
   endpoint without ``awscrt`` (botocore refuses SigV4A-only endpoints otherwise).
 
+aiobotocore clients go through the same ``make_request``; the first time one shows up, the
+async counterparts of ``_send`` and ``sign`` are installed too (:mod:`cfmock._intercept_aio`).
+
 ``uninstall`` puts the methods back and removes the handler from every emitter it was added
 to, leaving botocore exactly as it was.
 """
@@ -36,6 +39,7 @@ from botocore.model import OperationModel
 from botocore.regions import EndpointRulesetResolver
 from botocore.signers import RequestSigner
 
+from cfmock import _intercept_aio
 from cfmock._core import Core
 from cfmock._http import HttpRequest
 from cfmock._model import CLOUDFRONT, KEY_VALUE_STORE
@@ -62,6 +66,7 @@ class _Seam:
         self.send: Any = None
         self.sign: Any = None
         self.signing_context: Any = None
+        self.aio: Any = None  # cfmock._intercept_aio.AsyncSeam, once an async client shows up
 
 
 _seam = _Seam()
@@ -94,9 +99,14 @@ def uninstall() -> None:
     _endpoint._send = _seam.send
     _signer.sign = _seam.sign
     _resolver.auth_schemes_to_signing_ctx = _seam.signing_context
+    if _seam.aio is not None:
+        _seam.aio.uninstall()
+        _seam.aio = None
     for emitter in list(_seam.emitters):
         for service in _SERVICES:
-            emitter.unregister(f"before-send.{service}", unique_id=f"{_HANDLER_ID}-{service}")
+            for kind in ("", "aio-"):
+                handler_id = f"{_HANDLER_ID}-{kind}{service}"
+                emitter.unregister(f"before-send.{service}", unique_id=handler_id)
     _seam.emitters.clear()
     _seam.current = None
 
@@ -113,10 +123,16 @@ def _make_request(self: Any, operation_model: OperationModel, request_dict: dict
     if self._endpoint_prefix in _SERVICES:
         emitter = self._event_emitter
         if emitter not in _seam.emitters:
+            handler, kind = _answer, ""
+            if _intercept_aio.is_async_endpoint(self):
+                if _seam.aio is None:
+                    _seam.aio = _intercept_aio.AsyncSeam(_seam.current, _to_http_request)
+                    _seam.aio.install()
+                handler, kind = _seam.aio.answer, "aio-"
             for service in _SERVICES:
                 # An emitter keeps one registry of unique ids across events: one id each.
-                event = f"before-send.{service}"
-                emitter.register_first(event, _answer, unique_id=f"{_HANDLER_ID}-{service}")
+                handler_id = f"{_HANDLER_ID}-{kind}{service}"
+                emitter.register_first(f"before-send.{service}", handler, unique_id=handler_id)
             _seam.emitters.add(emitter)
     return _seam.make_request(self, operation_model, request_dict)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import boto3
+import botocore.config
 import pytest
 
 from cfmock import CloudFrontMock, Status, mock_connection_functions
@@ -507,9 +508,14 @@ def test_injected_throttling_is_retried_by_botocore(client, cf) -> None:
     ]
 
 
-def test_throttling_that_outlasts_the_retries_reaches_the_caller(client, cf) -> None:
+def test_throttling_that_outlasts_the_retries_reaches_the_caller(cf) -> None:
     cf.fail("ListConnectionFunctions", "Throttling", times=None)
+    client = boto3.client(
+        "cloudfront",
+        region_name="us-east-1",
+        config=botocore.config.Config(retries={"total_max_attempts": 3, "mode": "standard"}),
+    )
     with pytest.raises(client.exceptions.ClientError) as excinfo:
         client.list_connection_functions()
     assert error_of(excinfo) == ("Throttling", 400, "Rate exceeded")
-    assert len(cf.calls) == excinfo.value.response["ResponseMetadata"]["RetryAttempts"] + 1 > 1
+    assert len(cf.calls) == excinfo.value.response["ResponseMetadata"]["RetryAttempts"] + 1 == 3
