@@ -67,6 +67,7 @@ class _Seam:
         self.sign: Any = None
         self.signing_context: Any = None
         self.aio: Any = None  # cfmock._intercept_aio.AsyncSeam, once an async client shows up
+        self.requests: Any = None  # cfmock._intercept_requests.RequestsFront, when asked for
 
 
 _seam = _Seam()
@@ -76,10 +77,17 @@ _signer: Any = RequestSigner
 _resolver: Any = EndpointRulesetResolver
 
 
-def install(current: CoreLookup) -> None:
-    """Wrap botocore; *current* returns the core to answer with (``None`` when inactive)."""
+def install(current: CoreLookup, *, intercept_requests: bool = False) -> None:
+    """Wrap botocore; *current* returns the core to answer with (``None`` when inactive).
+
+    With *intercept_requests*, calls made with the ``requests`` library are answered too.
+    """
     if _seam.current is not None:
         return
+    if intercept_requests:
+        from cfmock import _intercept_requests
+
+        _seam.requests = _intercept_requests.start(current)
     _seam.current = current
     _seam.make_request = _endpoint.make_request
     _seam.send = _endpoint._send
@@ -102,6 +110,9 @@ def uninstall() -> None:
     if _seam.aio is not None:
         _seam.aio.uninstall()
         _seam.aio = None
+    if _seam.requests is not None:
+        _seam.requests.stop()
+        _seam.requests = None
     for emitter in list(_seam.emitters):
         for service in _SERVICES:
             for kind in ("", "aio-"):

@@ -69,7 +69,9 @@ class Activator:
                 from cfmock._core import Core
 
                 core = Core(Backend(self.options))
-                _intercept.install(_current_core)
+                _intercept.install(
+                    _current_core, intercept_requests=self.options.intercept_requests
+                )
             from cfmock._handle import CloudFrontMock
 
             self._core = core
@@ -182,6 +184,7 @@ def mock_connection_functions(
     max_comment_length: int | None = ...,
     publish_delay: float = ...,
     live_etag_follows_development: bool = ...,
+    intercept_requests: bool = ...,
 ) -> Activator: ...
 
 

@@ -41,6 +41,10 @@ class MockOptions:
     """Give the LIVE stage the DEVELOPMENT ETag at publish time, instead of LIVE's own
     version sequence (``ETVPDKIKX0DER`` on the first publish, then the next token each time)."""
 
+    intercept_requests: bool = False
+    """Also answer CloudFront calls made with the ``requests`` library (through ``responses``;
+    needs ``cfmock[requests]``). Off by default: it makes each activation about 0.15 ms slower."""
+
     def __post_init__(self) -> None:
         account_id: object = self.account_id
         if not isinstance(account_id, str) or not re.fullmatch(r"\d{12}", account_id):
@@ -56,11 +60,10 @@ class MockOptions:
             raise CfmockError(
                 f"cfmock: publish_delay must be a number of seconds >= 0, got {delay!r}"
             )
-        if not isinstance(self.live_etag_follows_development, bool):
-            raise CfmockError(
-                "cfmock: live_etag_follows_development must be True or False, "
-                f"got {self.live_etag_follows_development!r}"
-            )
+        for name in ("live_etag_follows_development", "intercept_requests"):
+            value: object = getattr(self, name)
+            if not isinstance(value, bool):
+                raise CfmockError(f"cfmock: {name} must be True or False, got {value!r}")
 
     @classmethod
     def from_kwargs(cls, options: dict[str, Any]) -> MockOptions:

@@ -157,6 +157,7 @@ def test_unknown_option_is_named() -> None:
         mock_connection_functions(max_function=3)  # type: ignore[call-overload]
     assert str(excinfo.value) == (
         "cfmock: unknown option(s) max_function; the options are account_id, code_size_limit, "
+        "intercept_requests, "
         "live_etag_follows_development, max_comment_length, max_functions, publish_delay"
     )
 
