@@ -87,3 +87,19 @@ def test_the_plugin_is_registered_as_an_entry_point() -> None:
 
     (plugin,) = [ep for ep in entry_points(group="pytest11") if ep.name == "cfmock"]
     assert plugin.value == "cfmock.plugin"
+
+
+def test_xdist_workers_each_have_their_own_state(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import os
+        import pytest
+
+        @pytest.mark.parametrize("index", range(6))
+        def test_isolated(cfmock, index):
+            cfmock.add_function("same-name", b"function connectionHandler(c) {}")
+            assert [f.name for f in cfmock.functions()] == ["same-name"]
+            assert os.environ["PYTEST_XDIST_WORKER"].startswith("gw")
+        """
+    )
+    pytester.runpytest_subprocess("-n", "2", "-p", "xdist").assert_outcomes(passed=6)
