@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from cfmock._kvs import KeyValueStore, check_entries
+from cfmock._kvs import KeyValueStore, check_contents
 from cfmock._options import MockOptions
 from cfmock._state import RUNTIME, ConnectionFunction, FunctionConfig, RecordedCall
 from cfmock.exceptions import (
@@ -149,7 +149,7 @@ class CloudFrontMock:
         :class:`~cfmock.exceptions.InvalidSeedError`.
         """
         try:
-            check_entries((data or {}).items())
+            check_contents(data or {})
             store = self._backend.stores.create(
                 account_id or self.account_id, name, comment, ready=ready
             )

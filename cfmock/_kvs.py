@@ -264,6 +264,17 @@ class KeyValueStores:
             )
 
 
+def check_contents(data: Mapping[str, str]) -> None:
+    """Everything a store holding exactly *data* must satisfy: entry and store sizes."""
+    check_entries(data.items())
+    total = sum(len(k.encode()) + len(v.encode()) for k, v in data.items())
+    if total > MAX_STORE_BYTES:
+        raise ServiceError(
+            "ServiceQuotaExceededException",
+            f"The Key-Value-Store would hold {total} bytes; the maximum is {MAX_STORE_BYTES}.",
+        )
+
+
 def _check_comment(comment: str) -> None:
     if len(comment) > MAX_COMMENT_LENGTH:
         raise _validation.invalid(

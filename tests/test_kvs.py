@@ -308,6 +308,9 @@ def test_faults_on_either_plane(client, data, cf) -> None:
 def test_seeding_is_all_or_nothing_and_snapshots_are_read_only(cf) -> None:
     with pytest.raises(InvalidSeedError):
         cf.add_key_value_store("refused", {"k" * 513: "v"})
+    with pytest.raises(InvalidSeedError) as excinfo:
+        cf.add_key_value_store("refused", {f"k{i:04d}": "v" * 1000 for i in range(5300)})
+    assert excinfo.value.error.code == "ServiceQuotaExceededException"
     with pytest.raises(StoreNotFoundError):
         cf.key_value_store("refused")
     store = cf.add_key_value_store("many", {f"k{i}": "v" for i in range(120)})
