@@ -175,7 +175,7 @@ def test_a_burst_of_concurrent_writers_loses_no_update(server) -> None:
     def writer(index: int) -> None:
         client = client_for(server)
         try:
-            while wins[index] < 150 and time.monotonic() < deadline:
+            while wins[index] < 250 and time.monotonic() < deadline:
                 etag = client.describe_connection_function(Identifier=function_id)["ETag"]
                 try:
                     client.update_connection_function(
@@ -196,11 +196,11 @@ def test_a_burst_of_concurrent_writers_loses_no_update(server) -> None:
     for thread in threads:
         thread.join()
     assert failures == []
-    assert wins == [150] * 4
+    assert wins == [250] * 4
     version = server.core.backend.resolve("123456789012", function_id).development.version
     assert version == 1 + sum(wins)
     update_calls = [c for c in server.core.calls if c.operation == "UpdateConnectionFunction"]
-    assert len(server.core.calls) >= 1 + 2 * sum(wins)
+    assert len(server.core.calls) >= 1 + 2 * sum(wins) >= 2000  # a few thousand requests
     assert {c.error_code for c in update_calls} <= {None, "PreconditionFailed"}
 
 
