@@ -121,15 +121,14 @@ class _Handler(BaseHTTPRequestHandler):
         response = self.server.core.handle(request, service)
         if response is None:
             unsupported = Core.unsupported(request, service)
-            response = self._error(
-                service,
-                ServiceError(
-                    "UnsupportedOperation" if service == CLOUDFRONT else "ValidationException",
-                    f"cfmock does not implement {unsupported.operation} ({self.command} {path}); "
-                    f"it implements {', '.join(unsupported.supported)}.",
-                ),
+            code = "UnsupportedOperation" if service == CLOUDFRONT else "ValidationException"
+            message = (
+                f"cfmock does not implement {unsupported.operation} ({self.command} {path}); "
+                f"it implements {', '.join(unsupported.supported)}."
             )
-            self._send(response, unsupported.operation, "UnsupportedOperation")
+            self._send(
+                self._error(service, ServiceError(code, message)), unsupported.operation, code
+            )
             return
         calls = self.server.core.calls
         call = calls[-1] if len(calls) > calls_before else None
@@ -142,6 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
         return CLOUDFRONT
 
     def _body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            return self._chunked_body()
         length_text = self.headers.get("Content-Length") or "0"
         if not length_text.isdigit():
             raise ServiceError(
@@ -156,6 +157,31 @@ class _Handler(BaseHTTPRequestHandler):
                 f"The request body is {length} bytes; cfmock accepts at most {MAX_BODY_BYTES}.",
             )
         return self.rfile.read(length) if length else b""
+
+    def _chunked_body(self) -> bytes:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            size_line = self.rfile.readline(1024).split(b";", 1)[0].strip()
+            try:
+                size = int(size_line, 16)
+            except ValueError:
+                raise ServiceError(
+                    "InvalidArgument", "The chunked request body is malformed."
+                ) from None
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(chunks)
+            total += size
+            if total > MAX_BODY_BYTES:
+                raise ServiceError(
+                    "InvalidArgument",
+                    f"The request body is over {MAX_BODY_BYTES} bytes; cfmock accepts at most "
+                    f"{MAX_BODY_BYTES}.",
+                )
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(1024)
 
     def _error(self, service: str, error: ServiceError) -> HttpResponse:
         if service == KEY_VALUE_STORE:

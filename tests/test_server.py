@@ -223,3 +223,24 @@ def test_cfmock_server_command_starts_logs_and_stops_on_sigterm() -> None:
     assert process.returncode == 0
     assert "POST /2020-05-31/connection-functions -> 200 ListConnectionFunctions" in remaining
     assert remaining.rstrip().endswith("cfmock server stopped")
+
+
+def test_a_chunked_body_is_read(server) -> None:
+    host, port = server.server_address[:2]
+    connection = http.client.HTTPConnection(str(host), int(port), timeout=10)
+    body = (
+        b'<CreateConnectionFunctionRequest xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">'
+        b"<Name>chunked</Name><ConnectionFunctionConfig><Comment>c</Comment>"
+        b"<Runtime>cloudfront-js-2.0</Runtime></ConnectionFunctionConfig>"
+        b"<ConnectionFunctionCode>eA==</ConnectionFunctionCode></CreateConnectionFunctionRequest>"
+    )
+    connection.request(
+        "POST",
+        "/2020-05-31/connection-function",
+        body=iter([body[:50], body[50:]]),
+        encode_chunked=True,
+    )
+    response = connection.getresponse()
+    assert response.status == 201, response.read()
+    connection.close()
+    assert [f.name for f in server.core.backend.functions("123456789012")] == ["chunked"]
