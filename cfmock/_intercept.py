@@ -137,7 +137,9 @@ def _make_request(self: Any, operation_model: OperationModel, request_dict: dict
             handler, kind = _answer, ""
             if _intercept_aio.is_async_endpoint(self):
                 if _seam.aio is None:
-                    _seam.aio = _intercept_aio.AsyncSeam(_seam.current, _to_http_request)
+                    _seam.aio = _intercept_aio.AsyncSeam(
+                        _seam.current, _to_http_request, _skips_signing
+                    )
                     _seam.aio.install()
                 handler, kind = _seam.aio.answer, "aio-"
             for service in _SERVICES:
@@ -169,13 +171,18 @@ def _send(self: Any, request: AWSPreparedRequest) -> Any:
     return _seam.send(self, request)
 
 
-def _sign(self: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
-    service = self._service_id.hyphenize()
-    if service == KEY_VALUE_STORE or (
+def _skips_signing(signer: Any, request: Any) -> bool:
+    # The data plane's SigV4A needs awscrt; a CloudFront client without credentials cannot sign.
+    service = signer._service_id.hyphenize()
+    return service == KEY_VALUE_STORE or (
         service == CLOUDFRONT
-        and self._credentials is None
+        and signer._credentials is None
         and not request.context.get("signing", {}).get("request_credentials")
-    ):
+    )
+
+
+def _sign(self: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
+    if _skips_signing(self, request):
         return None
     return _seam.sign(self, operation_name, request, *args, **kwargs)
 

@@ -56,12 +56,13 @@ def aio_response(url: str, status: int, headers: dict[str, str], body: bytes) ->
 class AsyncSeam:
     """The async wrappers and the originals they replace."""
 
-    def __init__(self, current: Any, to_http_request: Any) -> None:
+    def __init__(self, current: Any, to_http_request: Any, skips_signing: Any) -> None:
         from aiobotocore.endpoint import AioEndpoint
         from aiobotocore.signers import AioRequestSigner
 
         self._current = current
         self._to_http_request = to_http_request
+        self._skips_signing = skips_signing
         self._endpoint: Any = AioEndpoint
         self._signer: Any = AioRequestSigner
         self._send = self._endpoint._send
@@ -80,12 +81,7 @@ class AsyncSeam:
         async def sign(
             signer: Any, operation_name: str, request: Any, *args: Any, **kw: Any
         ) -> Any:
-            service = signer._service_id.hyphenize()
-            if service == KEY_VALUE_STORE or (
-                service == CLOUDFRONT
-                and signer._credentials is None
-                and not request.context.get("signing", {}).get("request_credentials")
-            ):
+            if seam._skips_signing(signer, request):
                 return None
             return await seam._sign(signer, operation_name, request, *args, **kw)
 
