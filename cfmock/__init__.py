@@ -13,11 +13,8 @@ from typing import TYPE_CHECKING, Any
 from cfmock._mock import mock_connection_functions
 
 if TYPE_CHECKING:
-    from cfmock._handle import CloudFrontMock
-    from cfmock._kvs import KeyValueStore
-    from cfmock._mock import Activator
-    from cfmock._options import MockOptions
-    from cfmock._state import (
+    from cfmock._cloudfront.kvs import KeyValueStore
+    from cfmock._cloudfront.values import (
         ConnectionFunction,
         FunctionConfig,
         RecordedCall,
@@ -25,6 +22,9 @@ if TYPE_CHECKING:
         StageVersion,
         Status,
     )
+    from cfmock._handle import CloudFrontMock
+    from cfmock._mock import Activator
+    from cfmock._options import MockOptions
 
 __all__ = [
     "Activator",
@@ -46,14 +46,14 @@ __version__ = "0.1.0.dev0"
 _LAZY = {
     "Activator": "cfmock._mock",
     "CloudFrontMock": "cfmock._handle",
-    "ConnectionFunction": "cfmock._state",
-    "FunctionConfig": "cfmock._state",
-    "KeyValueStore": "cfmock._kvs",
+    "ConnectionFunction": "cfmock._cloudfront.values",
+    "FunctionConfig": "cfmock._cloudfront.values",
+    "KeyValueStore": "cfmock._cloudfront.kvs",
     "MockOptions": "cfmock._options",
-    "RecordedCall": "cfmock._state",
-    "Stage": "cfmock._state",
-    "StageVersion": "cfmock._state",
-    "Status": "cfmock._state",
+    "RecordedCall": "cfmock._cloudfront.values",
+    "Stage": "cfmock._cloudfront.values",
+    "StageVersion": "cfmock._cloudfront.values",
+    "Status": "cfmock._cloudfront.values",
 }
 
 

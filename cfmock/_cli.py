@@ -43,8 +43,8 @@ def run_server(host: str, port: int, account: str | None) -> int:
     import signal
     import threading
 
+    from cfmock._fronts.server import MockServer
     from cfmock._options import MockOptions
-    from cfmock._server import MockServer
     from cfmock.exceptions import CfmockError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from cfmock._kvs import KeyValueStore, check_contents
+from cfmock._cloudfront.kvs import KeyValueStore, check_contents
+from cfmock._cloudfront.values import RUNTIME, ConnectionFunction, FunctionConfig, RecordedCall
 from cfmock._options import MockOptions
-from cfmock._state import RUNTIME, ConnectionFunction, FunctionConfig, RecordedCall
 from cfmock.exceptions import (
     FunctionNotFoundError,
     InvalidSeedError,
@@ -16,8 +16,8 @@ from cfmock.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from cfmock._backend import Backend
-    from cfmock._core import Core
+    from cfmock._cloudfront.backend import Backend
+    from cfmock._dispatch import Core
 
 
 class CloudFrontMock:

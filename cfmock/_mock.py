@@ -17,7 +17,7 @@ from cfmock.exceptions import CfmockError, NotStartedError
 if TYPE_CHECKING:
     import unittest
 
-    from cfmock._core import Core
+    from cfmock._dispatch import Core
     from cfmock._handle import CloudFrontMock
     from cfmock._options import MockOptions
 
@@ -64,12 +64,12 @@ class Activator:
             else:
                 # Imported on first use: the seam and the codec pull in most of botocore,
                 # which ``import cfmock`` should not pay for.
-                from cfmock import _intercept
-                from cfmock._backend import Backend
-                from cfmock._core import Core
+                from cfmock._cloudfront.backend import Backend
+                from cfmock._dispatch import Core
+                from cfmock._fronts import botocore_seam
 
                 core = Core(Backend(self.options))
-                _intercept.install(
+                botocore_seam.install(
                     _current_core, intercept_requests=self.options.intercept_requests
                 )
             from cfmock._handle import CloudFrontMock
@@ -91,9 +91,9 @@ class Activator:
             self._core = None
             self._handle = None
             if not _active:
-                from cfmock import _intercept
+                from cfmock._fronts import botocore_seam
 
-                _intercept.uninstall()
+                botocore_seam.uninstall()
 
     def __enter__(self) -> CloudFrontMock:
         return self.start()

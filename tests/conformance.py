@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from cfmock._fronts.server import MockServer
 from cfmock._options import MockOptions
-from cfmock._server import MockServer
 
 JS_PROJECT = Path(__file__).resolve().parent / "js"
 

@@ -11,7 +11,8 @@ from aiobotocore.endpoint import AioEndpoint
 from aiobotocore.session import get_session
 from aiobotocore.signers import AioRequestSigner
 
-from cfmock import CloudFrontMock, _intercept, mock_connection_functions
+from cfmock import CloudFrontMock, mock_connection_functions
+from cfmock._fronts import botocore_seam
 from cfmock.exceptions import UnsupportedOperationError
 from tests.scaffolding import CODE, ETAG_V1, STALE_IF_MATCH, config, error_of
 
@@ -48,7 +49,7 @@ def test_decorated_async_test_with_an_async_client() -> None:
             return created["ETag"], code, got["ContentType"]
 
     assert run(scenario()) == (ETAG_V1, CODE, "application/octet-stream")
-    assert not _intercept.is_installed()
+    assert not botocore_seam.is_installed()
 
 
 def test_async_with_and_a_client_made_before_activation() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cfmock._server import MockServer
+from cfmock._fronts.server import MockServer
 from tests.conformance import client_environment, install_aws_cli, served
 
 CODE = b"function connectionHandler(connection) { connection.allow(); }\n"

@@ -8,10 +8,10 @@ import threading
 
 import pytest
 
-from cfmock._backend import Backend
+from cfmock._cloudfront.backend import Backend
+from cfmock._cloudfront.tokens import etag, function_arn, new_function_id
+from cfmock._cloudfront.values import FunctionConfig, Stage, Status
 from cfmock._options import MockOptions
-from cfmock._state import FunctionConfig, Stage, Status
-from cfmock._tokens import etag, function_arn, new_function_id
 from cfmock.exceptions import ServiceError
 
 ACCOUNT = "123456789012"

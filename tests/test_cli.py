@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from cfmock import _intercept
 from cfmock._cli import main
 from cfmock._demo import run_demo
+from cfmock._fronts import botocore_seam
 
 
 def test_demo_walks_the_lifecycle_including_the_stale_etag_failure() -> None:
@@ -26,7 +26,7 @@ def test_demo_walks_the_lifecycle_including_the_stale_etag_failure() -> None:
     assert "-> 400 InvalidIfMatchVersion: The If-Match version is missing or not valid" in text
     assert "-> 413 EntitySizeLimitExceeded" in text
     assert "-> 404 EntityNotFound" in text
-    assert not _intercept.is_installed()
+    assert not botocore_seam.is_installed()
 
 
 def test_main_without_a_command_is_a_usage_error(capsys) -> None:

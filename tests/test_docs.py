@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cfmock import _intercept
+from cfmock._fronts import botocore_seam
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -24,4 +24,4 @@ def test_python_blocks_run(page: Path) -> None:
     for number, block in enumerate(BLOCK.findall(page.read_text()), start=1):
         code = compile(block, f"{page.name} block {number}", "exec")
         exec(code, namespace)  # noqa: S102 - running our own documentation is the point
-        assert not _intercept.is_installed(), f"{page.name} block {number} left a mock active"
+        assert not botocore_seam.is_installed(), f"{page.name} block {number} left a mock active"

@@ -14,7 +14,7 @@ from botocore.httpsession import URLLib3Session
 from botocore.signers import RequestSigner
 
 from cfmock import mock_connection_functions
-from cfmock._core import IMPLEMENTED_OPERATIONS
+from cfmock._dispatch import IMPLEMENTED_OPERATIONS
 from cfmock.exceptions import UnsupportedOperationError
 from tests.scaffolding import create
 

@@ -8,7 +8,8 @@ import unittest
 import boto3
 import pytest
 
-from cfmock import Activator, CloudFrontMock, _intercept, mock_connection_functions
+from cfmock import Activator, CloudFrontMock, mock_connection_functions
+from cfmock._fronts import botocore_seam
 from cfmock.exceptions import CfmockError, NotStartedError
 from tests.scaffolding import create
 
@@ -25,7 +26,7 @@ def test_bare_decorator_on_a_function() -> None:
 
     assert run(1) == 2
     assert run(1) == 2  # each call is a fresh activation: no EntityAlreadyExists
-    assert not _intercept.is_installed()
+    assert not botocore_seam.is_installed()
 
 
 def test_decorator_with_options_on_a_function() -> None:
@@ -55,7 +56,7 @@ def test_bare_decorator_on_a_coroutine_function() -> None:
         return create(_client())["ConnectionFunctionSummary"]["Status"]
 
     assert asyncio.run(run()) == "UNPUBLISHED"
-    assert not _intercept.is_installed()
+    assert not botocore_seam.is_installed()
 
 
 def test_decorator_with_options_on_a_coroutine_function() -> None:
@@ -71,7 +72,7 @@ def test_context_manager_returns_the_handle() -> None:
         assert isinstance(cf, CloudFrontMock)
         create(_client(), "seen")
         assert [f.name for f in cf.functions()] == ["seen"]
-    assert not _intercept.is_installed()
+    assert not botocore_seam.is_installed()
 
 
 def test_async_context_manager() -> None:
@@ -81,7 +82,7 @@ def test_async_context_manager() -> None:
             return [f.name for f in cf.functions()]
 
     assert asyncio.run(run()) == ["async-seen"]
-    assert not _intercept.is_installed()
+    assert not botocore_seam.is_installed()
 
 
 def test_start_and_stop_for_notebooks() -> None:
@@ -94,7 +95,7 @@ def test_start_and_stop_for_notebooks() -> None:
         assert cf.get_function("notebook").name == "notebook"
     finally:
         mock.stop()
-    assert not _intercept.is_installed()
+    assert not botocore_seam.is_installed()
 
 
 def test_stop_without_start_is_a_clear_error() -> None:
@@ -120,7 +121,7 @@ def test_the_users_exception_is_never_masked() -> None:
 
     with pytest.raises(Boom), mock_connection_functions():
         raise Boom
-    assert not _intercept.is_installed()
+    assert not botocore_seam.is_installed()
 
     @mock_connection_functions
     def failing() -> None:
@@ -128,7 +129,7 @@ def test_the_users_exception_is_never_masked() -> None:
 
     with pytest.raises(Boom):
         failing()
-    assert not _intercept.is_installed()
+    assert not botocore_seam.is_installed()
 
 
 def test_nested_activations_share_state_and_the_outer_keeps_it() -> None:
@@ -137,10 +138,10 @@ def test_nested_activations_share_state_and_the_outer_keeps_it() -> None:
         with mock_connection_functions() as inner:
             assert [f.name for f in inner.functions()] == ["outer"]
             create(_client(), "inner")
-        assert _intercept.is_installed()
+        assert botocore_seam.is_installed()
         assert [f.name for f in outer.functions()] == ["outer", "inner"]
         create(_client(), "after-inner")
-    assert not _intercept.is_installed()
+    assert not botocore_seam.is_installed()
 
 
 def test_nested_activation_with_other_options_is_refused() -> None:
@@ -210,16 +211,16 @@ def test_test_case_class_runs_each_test_in_a_fresh_activation() -> None:
 
         def test_one(self) -> None:
             create(self.client, "only-here")
-            seen.append(("one", _intercept.is_installed()))
+            seen.append(("one", botocore_seam.is_installed()))
 
         def test_two(self) -> None:
             # test_one's function is gone: creating it again succeeds.
             create(self.client, "only-here")
-            seen.append(("two", _intercept.is_installed()))
+            seen.append(("two", botocore_seam.is_installed()))
 
     result = unittest.TestResult()
     unittest.defaultTestLoader.loadTestsFromTestCase(Functions).run(result)
     assert result.errors == [] and result.failures == []
     assert result.testsRun == 2
     assert sorted(seen) == [("one", True), ("two", True)]
-    assert not _intercept.is_installed()
+    assert not botocore_seam.is_installed()

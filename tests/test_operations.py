@@ -446,7 +446,7 @@ def test_recorded_calls_list_operation_parameters_status_and_error(
 
 
 def _rawupdate(cf: CloudFrontMock, function_id: str, headers: dict[str, str]):
-    from cfmock._http import HttpRequest
+    from cfmock._wire.http import HttpRequest
 
     body = (
         b"<UpdateConnectionFunctionRequest><ConnectionFunctionConfig><Comment>c</Comment>"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import cfmock
-from cfmock._core import IMPLEMENTED_DATA_PLANE_OPERATIONS, IMPLEMENTED_OPERATIONS
-from cfmock._model import KEY_VALUE_STORE, service_model
+from cfmock._dispatch import IMPLEMENTED_DATA_PLANE_OPERATIONS, IMPLEMENTED_OPERATIONS
+from cfmock._wire.model import KEY_VALUE_STORE, service_model
 
 OPERATIONS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "operations.md"
 

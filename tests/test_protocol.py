@@ -12,9 +12,9 @@ from botocore.parsers import RestXMLParser
 from botocore.response import StreamingBody
 from botocore.serialize import create_serializer
 
-from cfmock._http import HttpRequest
-from cfmock._model import router, service_model
-from cfmock._protocol import (
+from cfmock._wire.http import HttpRequest
+from cfmock._wire.model import router, service_model
+from cfmock._wire.restxml import (
     MalformedRequest,
     check_required,
     format_timestamp,

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from cfmock._runtime import TIMEOUT_MESSAGE, KeyValueSnapshot, RunResult, run, to_script
+from cfmock._runtime.engine import TIMEOUT_MESSAGE, KeyValueSnapshot, RunResult, run, to_script
 
 NOW = datetime.datetime(2026, 3, 4, 5, 6, 7, 890000, tzinfo=datetime.timezone.utc)
 EVENT = {

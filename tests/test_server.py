@@ -15,8 +15,8 @@ from typing import Any
 import boto3
 import pytest
 
+from cfmock._fronts.server import MockServer
 from cfmock._options import MockOptions
-from cfmock._server import MockServer
 from tests.scaffolding import CODE, ETAG_V1, STALE_IF_MATCH, config, error_of
 
 

@@ -17,7 +17,7 @@ services are ``cloudfront`` and ``cloudfront-keyvaluestore`` (the KeyValueStore 
   endpoint without ``awscrt`` (botocore refuses SigV4A-only endpoints otherwise).
 
 aiobotocore clients go through the same ``make_request``; the first time one shows up, the
-async counterparts of ``_send`` and ``sign`` are installed too (:mod:`cfmock._intercept_aio`).
+async counterparts of ``_send`` and ``sign`` are installed too (:mod:`.aiobotocore_seam`).
 
 ``uninstall`` puts the methods back and removes the handler from every emitter it was added
 to, leaving botocore exactly as it was.
@@ -39,10 +39,10 @@ from botocore.model import OperationModel
 from botocore.regions import EndpointRulesetResolver
 from botocore.signers import RequestSigner
 
-from cfmock import _intercept_aio
-from cfmock._core import Core
-from cfmock._http import HttpRequest
-from cfmock._model import CLOUDFRONT, KEY_VALUE_STORE
+from cfmock._dispatch import Core
+from cfmock._fronts import aiobotocore_seam
+from cfmock._wire.http import HttpRequest
+from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE
 
 _SERVICES = (CLOUDFRONT, KEY_VALUE_STORE)
 _HANDLER_ID = "cfmock-answer"
@@ -66,8 +66,8 @@ class _Seam:
         self.send: Any = None
         self.sign: Any = None
         self.signing_context: Any = None
-        self.aio: Any = None  # cfmock._intercept_aio.AsyncSeam, once an async client shows up
-        self.requests: Any = None  # cfmock._intercept_requests.RequestsFront, when asked for
+        self.aio: Any = None  # aiobotocore_seam.AsyncSeam, once an async client shows up
+        self.requests: Any = None  # requests_front.RequestsFront, when asked for
 
 
 _seam = _Seam()
@@ -85,9 +85,9 @@ def install(current: CoreLookup, *, intercept_requests: bool = False) -> None:
     if _seam.current is not None:
         return
     if intercept_requests:
-        from cfmock import _intercept_requests
+        from cfmock._fronts import requests_front
 
-        _seam.requests = _intercept_requests.start(current)
+        _seam.requests = requests_front.start(current)
     _seam.current = current
     _seam.make_request = _endpoint.make_request
     _seam.send = _endpoint._send
@@ -135,9 +135,9 @@ def _make_request(self: Any, operation_model: OperationModel, request_dict: dict
         emitter = self._event_emitter
         if emitter not in _seam.emitters:
             handler, kind = _answer, ""
-            if _intercept_aio.is_async_endpoint(self):
+            if aiobotocore_seam.is_async_endpoint(self):
                 if _seam.aio is None:
-                    _seam.aio = _intercept_aio.AsyncSeam(
+                    _seam.aio = aiobotocore_seam.AsyncSeam(
                         _seam.current, _to_http_request, _skips_signing
                     )
                     _seam.aio.install()

@@ -67,7 +67,7 @@ class RunResult:
 @functools.cache
 def prelude() -> str:
     """The runtime's JavaScript, with the modules it loads on first use embedded as strings."""
-    folder = resources.files("cfmock") / "_js"
+    folder = resources.files("cfmock._runtime") / "js"
     text = (folder / "prelude.js").read_text(encoding="utf-8")
     for name in ("encoding", "querystring", "crypto"):
         source = (folder / f"{name}.js").read_text(encoding="utf-8")

@@ -16,14 +16,14 @@ from typing import Any
 
 from botocore.model import OperationModel, ServiceModel
 
-from cfmock import _protocol, _restjson
-from cfmock._backend import Backend
-from cfmock._http import HttpRequest, HttpResponse
-from cfmock._kvs_operations import CONTROL_PLANE, DATA_PLANE
-from cfmock._model import CLOUDFRONT, KEY_VALUE_STORE, router, service_model
-from cfmock._operations import OPERATIONS, Operation, handles
-from cfmock._protocol import check_required
-from cfmock._state import RecordedCall
+from cfmock._cloudfront.backend import Backend
+from cfmock._cloudfront.function_operations import OPERATIONS, Operation, handles
+from cfmock._cloudfront.kvs_operations import CONTROL_PLANE, DATA_PLANE
+from cfmock._cloudfront.values import RecordedCall
+from cfmock._wire import restjson, restxml
+from cfmock._wire.http import HttpRequest, HttpResponse
+from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE, router, service_model
+from cfmock._wire.restxml import check_required
 from cfmock.exceptions import CfmockError, ServiceError, UnsupportedOperationError
 
 
@@ -39,16 +39,16 @@ class _Service:
 SERVICES: dict[str, _Service] = {
     CLOUDFRONT: _Service(
         {**OPERATIONS, **CONTROL_PLANE},
-        _protocol.parse_request,
-        _protocol.serialize_response,
-        _protocol.serialize_error,
+        restxml.parse_request,
+        restxml.serialize_response,
+        restxml.serialize_error,
         "InvalidArgument",
     ),
     KEY_VALUE_STORE: _Service(
         DATA_PLANE,
-        _restjson.parse_request,
-        _restjson.serialize_response,
-        _restjson.serialize_error,
+        restjson.parse_request,
+        restjson.serialize_response,
+        restjson.serialize_error,
         "ValidationException",
     ),
 }
@@ -146,10 +146,10 @@ class Core:
         target = service or offering[0]
         if target not in offering:
             raise CfmockError(f"cfmock: {target} has no operation {operation}")
-        if code not in _error_codes(target) and code not in _protocol.THROTTLING_ERRORS:
+        if code not in _error_codes(target) and code not in restxml.THROTTLING_ERRORS:
             raise CfmockError(
                 f"cfmock: {code!r} is neither an error of the {target} model nor a throttling "
-                f"error ({', '.join(_protocol.THROTTLING_ERRORS)}); the modeled errors are "
+                f"error ({', '.join(restxml.THROTTLING_ERRORS)}); the modeled errors are "
                 f"{', '.join(sorted(_error_codes(target)))}"
             )
         count: object = times
@@ -157,7 +157,7 @@ class Core:
             isinstance(count, bool) or not isinstance(count, int) or count < 1
         ):
             raise CfmockError(f"cfmock: times must be a positive int or None, got {times!r}")
-        throttling = code in _protocol.THROTTLING_ERRORS
+        throttling = code in restxml.THROTTLING_ERRORS
         default = "Rate exceeded" if throttling else f"{code} (injected by cfmock)"
         fault = _Fault(code, message if message is not None else default, times)
         with self._faults_lock:

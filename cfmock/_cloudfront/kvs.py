@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from cfmock import _tokens, _validation
+from cfmock._cloudfront import tokens, validation
 from cfmock.exceptions import ServiceError
 
 MAX_KEY_BYTES = 512
@@ -47,12 +47,12 @@ class KeyValueStore:
     @property
     def etag(self) -> str:
         """The control-plane ETag (``E…``), for Update/DeleteKeyValueStore."""
-        return _tokens.etag(self.version)
+        return tokens.etag(self.version)
 
     @property
     def data_etag(self) -> str:
         """The data-plane ETag (``KV…``), for PutKey, DeleteKey and UpdateKeys."""
-        return _tokens.etag(self.data_version, prefix="KV")
+        return tokens.etag(self.data_version, prefix="KV")
 
     @property
     def total_size(self) -> int:
@@ -85,8 +85,8 @@ class KeyValueStores:
         self, account_id: str, name: str, comment: str = "", *, ready: bool = True
     ) -> KeyValueStore:
         """Create an empty store (``READY``, or ``PROVISIONING`` if *ready* is false)."""
-        if not _validation.NAME_PATTERN.fullmatch(name):
-            raise _validation.invalid(
+        if not validation.NAME_PATTERN.fullmatch(name):
+            raise validation.invalid(
                 f"The KeyValueStore name {name!r} is not valid. A name is 1 to 64 characters "
                 f"from a-z, A-Z, 0-9, hyphen (-) and underscore (_)."
             )
@@ -141,7 +141,7 @@ class KeyValueStores:
         """Replace the comment; the control-plane ETag moves, the data ETag does not."""
         with self._lock:
             current = self.describe(account_id, name)
-            _validation.check_if_match(if_match, current.etag)
+            validation.check_if_match(if_match, current.etag)
             _check_comment(comment)
             updated = dataclasses.replace(
                 current,
@@ -156,7 +156,7 @@ class KeyValueStores:
         """Delete a store no connection function is associated with."""
         with self._lock:
             current = self.describe(account_id, name)
-            _validation.check_if_match(if_match, current.etag)
+            validation.check_if_match(if_match, current.etag)
             if self._in_use(current):
                 raise ServiceError(
                     "CannotDeleteEntityWhileInUse",
@@ -185,9 +185,9 @@ class KeyValueStores:
         """A connection function may only name a store of its account that is ``READY``."""
         store = self.by_arn(arn)
         if store is None or store.account_id != account_id:
-            raise _validation.invalid(f"The KeyValueStore {arn!r} does not exist.")
+            raise validation.invalid(f"The KeyValueStore {arn!r} does not exist.")
         if store.status != "READY":
-            raise _validation.invalid(
+            raise validation.invalid(
                 f"The KeyValueStore {arn!r} cannot be associated before the resource is "
                 f"provisioned."
             )
@@ -277,7 +277,7 @@ def check_contents(data: Mapping[str, str]) -> None:
 
 def _check_comment(comment: str) -> None:
     if len(comment) > MAX_COMMENT_LENGTH:
-        raise _validation.invalid(
+        raise validation.invalid(
             f"The comment is {len(comment)} characters long; the maximum is {MAX_COMMENT_LENGTH}."
         )
 

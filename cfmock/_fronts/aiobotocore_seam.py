@@ -1,9 +1,9 @@
 """The aiobotocore side of the seam: async clients answered by the same core.
 
 aiobotocore's endpoint, emitter and signer are async subclasses of botocore's. They inherit
-``Endpoint.make_request`` (so :mod:`cfmock._intercept` registers a handler on their emitters
+``Endpoint.make_request`` (so :mod:`.botocore_seam` registers a handler on their emitters
 too) but override ``_send`` and ``RequestSigner.sign``, and read responses with ``await``.
-This module supplies the async counterparts; :mod:`cfmock._intercept` installs them the first
+This module supplies the async counterparts; :mod:`.botocore_seam` installs them the first
 time it sees an aiobotocore endpoint, and removes them with everything else.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from cfmock._core import Core
-from cfmock._model import CLOUDFRONT, KEY_VALUE_STORE
+from cfmock._dispatch import Core
+from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE
 
 
 def is_async_endpoint(endpoint: Any) -> bool:

@@ -14,11 +14,18 @@ import random
 import threading
 from collections.abc import Callable, Iterable, Sequence
 
-from cfmock import _runtime, _tokens, _validation
-from cfmock._kvs import KeyValueStore, KeyValueStores
+from cfmock._cloudfront import tokens, validation
+from cfmock._cloudfront.kvs import KeyValueStore, KeyValueStores
+from cfmock._cloudfront.paging import OrderedIndex, decode_marker, encode_marker
+from cfmock._cloudfront.values import (
+    ConnectionFunction,
+    FunctionConfig,
+    Stage,
+    StageVersion,
+    Status,
+)
 from cfmock._options import MockOptions
-from cfmock._paging import OrderedIndex, decode_marker, encode_marker
-from cfmock._state import ConnectionFunction, FunctionConfig, Stage, StageVersion, Status
+from cfmock._runtime import engine
 from cfmock.exceptions import ServiceError
 
 Clock = Callable[[], datetime.datetime]
@@ -90,7 +97,7 @@ class Backend:
         self, account_id: str, identifier: str, stage: str | None
     ) -> tuple[ConnectionFunction, StageVersion]:
         """A function and the stage asked for (DEVELOPMENT when *stage* is ``None``)."""
-        wanted = _validation.parse_stage(stage)
+        wanted = validation.parse_stage(stage)
         function = self.resolve(account_id, identifier)
         return function, _stage_of(function, wanted, identifier)
 
@@ -98,7 +105,7 @@ class Backend:
         self, account_id: str, function_id: str, stage: str | None
     ) -> tuple[ConnectionFunction, StageVersion]:
         """Like :meth:`describe`, for operations that name the function by ID only."""
-        wanted = _validation.parse_stage(stage)
+        wanted = validation.parse_stage(stage)
         with self._lock:
             _, function = self._by_id(account_id, function_id)
         return function, _stage_of(function, wanted, function_id)
@@ -110,10 +117,10 @@ class Backend:
 
         With ``stage="LIVE"`` only published functions are listed, with their LIVE stage.
         """
-        wanted = _validation.parse_stage(stage)
+        wanted = validation.parse_stage(stage)
         limit = DEFAULT_MAX_ITEMS if max_items is None else max_items
         if not 1 <= limit <= MAX_MAX_ITEMS:
-            raise _validation.invalid(
+            raise validation.invalid(
                 f"MaxItems is {limit}; it must be between 1 and {MAX_MAX_ITEMS}."
             )
         after = decode_marker(marker) if marker else None
@@ -143,10 +150,10 @@ class Backend:
         tags: Tags = (),
     ) -> ConnectionFunction:
         """Create a function in the DEVELOPMENT stage with Status ``UNPUBLISHED``."""
-        _validation.check_name(name)
-        _validation.check_config(config, self.options)
-        _validation.check_code(code, self.options)
-        _validation.check_tags(tags)
+        validation.check_name(name)
+        validation.check_config(config, self.options)
+        validation.check_code(code, self.options)
+        validation.check_tags(tags)
         with self._lock:
             self._check_associations(account_id, config)
             account = self._account(account_id, create=True)
@@ -166,12 +173,12 @@ class Backend:
             function = ConnectionFunction(
                 id=function_id,
                 name=name,
-                arn=_tokens.function_arn(account_id, function_id),
+                arn=tokens.function_arn(account_id, function_id),
                 account_id=account_id,
                 status=Status.UNPUBLISHED,
                 created_time=now,
                 development=StageVersion(
-                    Stage.DEVELOPMENT, config, bytes(code), 1, _tokens.etag(1), now
+                    Stage.DEVELOPMENT, config, bytes(code), 1, tokens.etag(1), now
                 ),
                 tags=tuple(tags),
             )
@@ -193,17 +200,17 @@ class Backend:
         """Replace the DEVELOPMENT config and code; the LIVE stage is untouched."""
         with self._lock:
             account, current = self._by_id(account_id, function_id)
-            _validation.check_if_match(if_match, current.development.etag)
-            _validation.check_config(config, self.options)
+            validation.check_if_match(if_match, current.development.etag)
+            validation.check_config(config, self.options)
             self._check_associations(account_id, config)
-            _validation.check_code(code, self.options)
+            validation.check_code(code, self.options)
             version = current.development.version + 1
             development = StageVersion(
                 Stage.DEVELOPMENT,
                 config,
                 bytes(code),
                 version,
-                _tokens.etag(version),
+                tokens.etag(version),
                 max(self._clock(), current.development.last_modified_time),
             )
             updated = ConnectionFunction(
@@ -237,14 +244,14 @@ class Backend:
         with self._lock:
             account, current = self._by_id(account_id, function_id)
             if check_if_match:
-                _validation.check_if_match(if_match, current.development.etag)
+                validation.check_if_match(if_match, current.development.etag)
             now = self._clock()
             development = current.development
             version = current.live.version + 1 if current.live is not None else 1
             live_etag = (
                 development.etag
                 if self.options.live_etag_follows_development
-                else _tokens.etag(version)
+                else tokens.etag(version)
             )
             live = StageVersion(
                 Stage.LIVE, development.config, development.code, version, live_etag, now
@@ -271,7 +278,7 @@ class Backend:
         """Remove both stages of a function; its name can then be used again."""
         with self._lock:
             account, current = self._by_id(account_id, function_id)
-            _validation.check_if_match(if_match, current.development.etag)
+            validation.check_if_match(if_match, current.development.etag)
             self._check_not_in_use(current)
             sequence = account.sequence.pop(function_id)
             del account.functions[function_id]
@@ -284,7 +291,7 @@ class Backend:
         """Add or overwrite tags; ETags do not change."""
         with self._lock:
             current = self._by_arn(account_id, arn)
-            _validation.check_tags(tags)
+            validation.check_tags(tags)
             merged = dict(current.tags)
             merged.update(tags)
             self._replace(account_id, dataclasses.replace(current, tags=tuple(merged.items())))
@@ -304,26 +311,26 @@ class Backend:
         if_match: str | None,
         stage: str | None,
         connection_object: bytes,
-    ) -> tuple[ConnectionFunction, StageVersion, _runtime.RunResult]:
+    ) -> tuple[ConnectionFunction, StageVersion, engine.RunResult]:
         """Run the stage's code against *connection_object*, a JSON event.
 
         The checks and the KeyValueStore snapshot happen under the lock; the JavaScript runs
         outside it, so tests in several threads run side by side.
         """
         function, version = self.stage_by_id(account_id, function_id, stage)
-        _validation.check_if_match(if_match, version.etag)
-        event = _validation.parse_event(connection_object)
+        validation.check_if_match(if_match, version.etag)
+        event = validation.parse_event(connection_object)
         snapshot = None
         with self._lock:
             for arn in version.config.key_value_store_arns:
                 store = self.stores.by_arn(arn)
                 if store is not None:
-                    snapshot = _runtime.KeyValueSnapshot(
+                    snapshot = engine.KeyValueSnapshot(
                         dict(store.data),
                         store.created_time,
                         store.data_last_modified_time or store.created_time,
                     )
-        result = _runtime.run(version.code, event, snapshot, self._clock())
+        result = engine.run(version.code, event, snapshot, self._clock())
         return function, version, result
 
     # -- helpers ----------------------------------------------------------------------------
@@ -389,7 +396,7 @@ class Backend:
 
     def _new_id(self, account: _Account) -> str:
         while True:
-            function_id = _tokens.new_function_id(self._rng)
+            function_id = tokens.new_function_id(self._rng)
             if function_id not in account.functions:
                 return function_id
 

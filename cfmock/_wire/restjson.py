@@ -1,7 +1,7 @@
 """The REST-JSON codec of the ``cloudfront-keyvaluestore`` data plane, driven by its shapes.
 
 URI, query-string and header members are read and written exactly as for REST-XML (shared
-with :mod:`cfmock._protocol`); the body is a JSON object of the remaining members, with
+with :mod:`cfmock._wire.restxml`); the body is a JSON object of the remaining members, with
 timestamps as epoch seconds, and errors carry their code in ``x-amzn-ErrorType``.
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 
 from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 
-from cfmock._http import HttpRequest, HttpResponse
-from cfmock._protocol import (
+from cfmock._wire.http import HttpRequest, HttpResponse
+from cfmock._wire.restxml import (
     error_metadata,
     fields_of,
     located_headers,

@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from botocore.model import ListShape, OperationModel, ServiceModel, Shape, StructureShape
 
-from cfmock._http import HttpRequest, HttpResponse
+from cfmock._wire.http import HttpRequest, HttpResponse
 from cfmock.exceptions import ServiceError
 
 XML_CONTENT_TYPE = "text/xml"

@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from cfmock._core import Core
-from cfmock._http import HttpRequest
-from cfmock._model import CLOUDFRONT, KEY_VALUE_STORE
+from cfmock._dispatch import Core
+from cfmock._wire.http import HttpRequest
+from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE
 from cfmock.exceptions import CfmockError
 
 _HOSTS = {

@@ -6,7 +6,7 @@ import base64
 import binascii
 import bisect
 
-from cfmock._validation import invalid
+from cfmock._cloudfront.validation import invalid
 
 _MARKER_PREFIX = "cfmock-page:"
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from cfmock._backend import Backend
-from cfmock._kvs import KeyValueStore
-from cfmock._operations import Operation, Params
-from cfmock._validation import check_tags, invalid
+from cfmock._cloudfront.backend import Backend
+from cfmock._cloudfront.function_operations import Operation, Params
+from cfmock._cloudfront.kvs import KeyValueStore
+from cfmock._cloudfront.validation import check_tags, invalid
 from cfmock.exceptions import ServiceError, UnsupportedFeatureError
 
 DEFAULT_MAX_ITEMS = 100

@@ -1,6 +1,6 @@
 """``cfmock server``: the same core over HTTP on localhost, for the AWS CLI and other SDKs.
 
-A threaded ``http.server`` hands every request to :class:`cfmock._core.Core`, exactly as the
+A threaded ``http.server`` hands every request to :class:`cfmock._dispatch.Core`, exactly as the
 botocore seam does in-process. Signatures are not verified (any SigV4 or unsigned request is
 accepted); the account comes from the access key as in-process. ``/_cfmock/...`` is a small
 control API for test harnesses.
@@ -15,13 +15,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from cfmock._backend import Backend
-from cfmock._core import Core
-from cfmock._http import HttpRequest, HttpResponse
-from cfmock._model import CLOUDFRONT, KEY_VALUE_STORE, service_model
+from cfmock._cloudfront.backend import Backend
+from cfmock._dispatch import Core
 from cfmock._options import MockOptions
-from cfmock._protocol import serialize_error as xml_error
-from cfmock._restjson import serialize_error as json_error
+from cfmock._wire.http import HttpRequest, HttpResponse
+from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE, service_model
+from cfmock._wire.restjson import serialize_error as json_error
+from cfmock._wire.restxml import serialize_error as xml_error
 from cfmock.exceptions import ServiceError
 
 MAX_BODY_BYTES = 1024 * 1024

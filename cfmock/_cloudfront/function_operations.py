@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from cfmock import _tokens, _validation
-from cfmock._backend import Backend
-from cfmock._state import ConnectionFunction, FunctionConfig, StageVersion
+from cfmock._cloudfront import tokens, validation
+from cfmock._cloudfront.backend import Backend
+from cfmock._cloudfront.values import ConnectionFunction, FunctionConfig, StageVersion
 
 Params = dict[str, Any]
 Operation = Callable[[Backend, str, Params], Params]
@@ -36,7 +36,7 @@ def config_from_wire(wire: Mapping[str, Any]) -> FunctionConfig:
     arns: tuple[str, ...] = ()
     if associations is not None:
         items = associations.get("Items") or []
-        _validation.check_kvs_quantity(associations["Quantity"], items)
+        validation.check_kvs_quantity(associations["Quantity"], items)
         arns = tuple(item["KeyValueStoreARN"] for item in items)
     return FunctionConfig(wire["Comment"], wire["Runtime"], arns)
 
@@ -90,7 +90,7 @@ def _create(backend: Backend, account_id: str, params: Params) -> Params:
     )
     return {
         "ConnectionFunctionSummary": summary_to_wire(function, function.development),
-        "Location": _tokens.function_location(function.arn),
+        "Location": tokens.function_location(function.arn),
         "ETag": function.development.etag,
     }
 

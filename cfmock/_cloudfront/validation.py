@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from cfmock._cloudfront.values import RUNTIME, FunctionConfig, Stage
 from cfmock._options import MockOptions
-from cfmock._state import RUNTIME, FunctionConfig, Stage
 from cfmock.exceptions import ServiceError
 
 NAME_PATTERN = re.compile(r"[a-zA-Z0-9\-_]{1,64}")

@@ -1,0 +1,1 @@
+"""The JavaScript runtime that runs connection functions (engine and its JavaScript files)."""
