@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from botocore.model import OperationModel, ServiceModel
@@ -24,7 +25,7 @@ from cfmock._wire import restjson, restxml
 from cfmock._wire.http import HttpRequest, HttpResponse
 from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE, router, service_model
 from cfmock._wire.restxml import check_required
-from cfmock.exceptions import CfmockError, ServiceError, UnsupportedOperationError
+from cfmock.exceptions import CfmockError, ServiceError
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,27 @@ IMPLEMENTED_DATA_PLANE_OPERATIONS = tuple(sorted(DATA_PLANE))
 """The ``cloudfront-keyvaluestore`` operations cfmock answers."""
 
 
+def implemented_operations(service: str) -> tuple[str, ...]:
+    """The operations of *service* that cfmock answers, sorted."""
+    return tuple(sorted(SERVICES[service].operations))
+
+
+def sendable(service: str, error: ServiceError) -> ServiceError:
+    """*error* as *service* can send it: on the data plane, whose clients map error codes to
+    modeled shapes, a code its model lacks becomes ``ValidationException``."""
+    known = error.code in _error_codes(service) or error.code in restxml.THROTTLING_ERRORS
+    if service == KEY_VALUE_STORE and not known:
+        return ServiceError("ValidationException", error.message)
+    return error
+
+
+def error_response(service: str, error: ServiceError) -> HttpResponse:
+    """*error* as *service*'s error document (see :func:`sendable`)."""
+    error = sendable(service, error)
+    response = SERVICES[service].serialize_error(service_model(service), error)
+    return replace(response, error_code=error.code)
+
+
 def account_for(request: HttpRequest, default: str) -> str:
     """The account a request acts in: its access key ID when that is 12 digits, else *default*.
 
@@ -71,7 +93,7 @@ def account_for(request: HttpRequest, default: str) -> str:
         end = authorization.find("/", start)
         if start >= 0 and end > start:
             key = authorization[start + len("Credential=") : end]
-            if len(key) == 12 and key.isdigit():
+            if len(key) == 12 and key.isascii() and key.isdigit():
                 return key
     return default
 
@@ -83,16 +105,19 @@ class _Fault:
     remaining: int | None
 
 
-class Core:
-    """The backend of one top-level activation, the calls made to it and injected faults."""
+class Dispatcher:
+    """Answers requests for one top-level activation: its backend, recorded calls and faults.
 
-    def __init__(self, backend: Backend) -> None:
+    *max_calls* bounds the call log (oldest dropped first); ``None`` keeps every call.
+    """
+
+    def __init__(self, backend: Backend, *, max_calls: int | None = None) -> None:
         self.backend = backend
-        self.calls: list[RecordedCall] = []
+        self.calls: deque[RecordedCall] = deque(maxlen=max_calls)
         self._faults: dict[tuple[str, str], list[_Fault]] = {}
         self._faults_lock = threading.Lock()
 
-    def handle(self, request: HttpRequest, service_name: str = CLOUDFRONT) -> HttpResponse | None:
+    def dispatch(self, request: HttpRequest, service_name: str = CLOUDFRONT) -> HttpResponse | None:
         """Answer *request*, or return ``None`` if it is not for something cfmock implements."""
         service = SERVICES[service_name]
         matched = router(service_name).match(request.method, request.path, request.query)
@@ -109,20 +134,20 @@ class Core:
                 check_required(operation.input_shape, params, code=service.malformed_code)
             if not handles(operation.name, params):
                 return None
-            self._raise_injected_fault(service_name, operation.name)
+            self._raise_injected_failure(service_name, operation.name)
             output = service.operations[operation.name](self.backend, account_id, params)
             response = service.serialize(model, operation, output)
         except ServiceError as error:
-            error_code = error.code
-            response = service.serialize_error(model, error)
+            response = error_response(service_name, error)
+            error_code = response.error_code
         self.calls.append(
             RecordedCall(
                 operation.name, params, response.status, error_code, account_id, service_name
             )
         )
-        return response
+        return replace(response, operation=operation.name)
 
-    def inject_fault(
+    def fail(
         self,
         operation: str,
         code: str,
@@ -163,12 +188,12 @@ class Core:
         with self._faults_lock:
             self._faults.setdefault((target, operation), []).append(fault)
 
-    def clear_faults(self) -> None:
+    def clear_failures(self) -> None:
         """Forget every injected fault."""
         with self._faults_lock:
             self._faults.clear()
 
-    def _raise_injected_fault(self, service: str, operation: str) -> None:
+    def _raise_injected_failure(self, service: str, operation: str) -> None:
         with self._faults_lock:
             queue = self._faults.get((service, operation))
             if not queue:
@@ -179,16 +204,6 @@ class Core:
                 if fault.remaining == 0:
                     queue.pop(0)
         raise ServiceError(fault.code, fault.message)
-
-    @staticmethod
-    def unsupported(
-        request: HttpRequest, service_name: str = CLOUDFRONT
-    ) -> UnsupportedOperationError:
-        """The usage error for a CloudFront request that nothing answered."""
-        matched = router(service_name).match(request.method, request.path, request.query)
-        name = matched[0].name if matched is not None else "(no operation has this route)"
-        supported = tuple(sorted(SERVICES[service_name].operations))
-        return UnsupportedOperationError(name, request.method, request.path, supported)
 
 
 @functools.cache

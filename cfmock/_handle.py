@@ -17,7 +17,7 @@ from cfmock.exceptions import (
 
 if TYPE_CHECKING:
     from cfmock._cloudfront.backend import Backend
-    from cfmock._dispatch import Core
+    from cfmock._dispatch import Dispatcher
 
 
 class CloudFrontMock:
@@ -28,12 +28,12 @@ class CloudFrontMock:
     default to the activation's account.
     """
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self._dispatcher = dispatcher
 
     @property
     def _backend(self) -> Backend:
-        return self._core.backend
+        return self._dispatcher.backend
 
     @property
     def options(self) -> MockOptions:
@@ -48,7 +48,7 @@ class CloudFrontMock:
     @property
     def calls(self) -> list[RecordedCall]:
         """Every Connection Functions API call answered so far, oldest first."""
-        return list(self._core.calls)
+        return list(self._dispatcher.calls)
 
     def functions(self, account_id: str | None = None) -> list[ConnectionFunction]:
         """All connection functions of the account, oldest first."""
@@ -125,11 +125,11 @@ class CloudFrontMock:
         retry logic retries. ``service`` (``cloudfront`` or ``cloudfront-keyvaluestore``) is
         needed only for ``DescribeKeyValueStore``, which both services have.
         """
-        self._core.inject_fault(operation, code, message, times, service)
+        self._dispatcher.fail(operation, code, message, times, service)
 
     def clear_failures(self) -> None:
         """Forget every failure set up with :meth:`fail`."""
-        self._core.clear_faults()
+        self._dispatcher.clear_failures()
 
     # -- KeyValueStores -----------------------------------------------------------------------
 

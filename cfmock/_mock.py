@@ -1,8 +1,9 @@
 """The activator: decorator, context manager, async context manager and start/stop.
 
 Active activations form a list. The first one to start installs the botocore seam and creates
-the state; any activation started while another is active shares that state; the seam is
-removed, and the state dropped, when the last one stops.
+the dispatcher; any activation started while another is active shares it; the seam is
+removed, and the state dropped, when the last one stops. The fronts read the active dispatcher
+from ``_current``, one reference that is only ever replaced whole under the lock.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from cfmock.exceptions import CfmockError, NotStartedError
 if TYPE_CHECKING:
     import unittest
 
-    from cfmock._dispatch import Core
+    from cfmock._dispatch import Dispatcher
     from cfmock._handle import CloudFrontMock
     from cfmock._options import MockOptions
 
@@ -25,59 +26,66 @@ _F = TypeVar("_F", bound=Any)
 
 _lock = threading.Lock()
 _active: list[Activator] = []
+_current: Dispatcher | None = None
 
 
-def _current_core() -> Core | None:
-    # Read without the lock on the request path; a stop racing this read yields None.
-    try:
-        return _active[0]._core
-    except IndexError:
-        return None
+def current_dispatcher() -> Dispatcher | None:
+    """The dispatcher of the active mock, or ``None``; read without the lock on every request."""
+    return _current
 
 
 class Activator:
     """Activates the mock: as ``@decorator``, ``with``, ``async with`` or ``start()``/``stop()``.
 
     Built by :func:`mock_connection_functions`; entering it returns the
-    :class:`~cfmock.CloudFrontMock` handle.
+    :class:`~cfmock.CloudFrontMock` handle. Entering an activator that is already entered (a
+    ``with`` inside a ``with`` of the same object) is counted: only the outermost exit stops it.
     """
 
     def __init__(self, options: MockOptions) -> None:
         self.options = options
-        self._core: Core | None = None
+        self._dispatcher: Dispatcher | None = None
         self._handle: CloudFrontMock | None = None
+        self._depth = 0
 
     def start(self) -> CloudFrontMock:
         """Activate the mock and return its handle. Starting a started activator does nothing."""
         with _lock:
-            if self._handle is not None:
-                return self._handle
-            if _active:
-                outer = _active[0]
-                if outer.options != self.options:
-                    raise CfmockError(
-                        "cfmock: a mock is already active with other options; an activation "
-                        "inside another shares its state and options.\n"
-                        f"  active: {outer.options}\n  asked:  {self.options}"
-                    )
-                core = cast("Core", outer._core)
-            else:
-                # Imported on first use: the seam and the codec pull in most of botocore,
-                # which ``import cfmock`` should not pay for.
-                from cfmock._cloudfront.backend import Backend
-                from cfmock._dispatch import Core
-                from cfmock._fronts import botocore_seam
+            if self._handle is None:
+                self._start()
+                self._depth = 1
+            return cast("CloudFrontMock", self._handle)
 
-                core = Core(Backend(self.options))
-                botocore_seam.install(
-                    _current_core, intercept_requests=self.options.intercept_requests
+    def _start(self) -> CloudFrontMock:
+        global _current
+        if _active:
+            outer = _active[0]
+            if outer.options != self.options:
+                raise CfmockError(
+                    "cfmock: a mock is already active with other options; an activation "
+                    "inside another shares its state and options.\n"
+                    f"  active: {outer.options}\n  asked:  {self.options}"
                 )
-            from cfmock._handle import CloudFrontMock
+            dispatcher = cast("Dispatcher", outer._dispatcher)
+        else:
+            # Imported on first use: the seam and the codec pull in most of botocore,
+            # which ``import cfmock`` should not pay for.
+            from cfmock._cloudfront.backend import Backend
+            from cfmock._dispatch import Dispatcher
+            from cfmock._fronts import botocore_seam
 
-            self._core = core
-            self._handle = CloudFrontMock(core)
-            _active.append(self)
-            return self._handle
+            dispatcher = Dispatcher(Backend(self.options))
+            botocore_seam.install(
+                current_dispatcher, intercept_requests=self.options.intercept_requests
+            )
+            _current = dispatcher
+        from cfmock._handle import CloudFrontMock
+
+        self._dispatcher = dispatcher
+        self._handle = CloudFrontMock(dispatcher)
+        self._depth = 0
+        _active.append(self)
+        return self._handle
 
     def stop(self) -> None:
         """Deactivate. The last active activation restores botocore and drops the state."""
@@ -87,16 +95,25 @@ class Activator:
                     "cfmock: stop() was called on an activator that is not started; "
                     "call start() first, or use it as a decorator or in a with block"
                 )
-            _active.remove(self)
-            self._core = None
-            self._handle = None
-            if not _active:
-                from cfmock._fronts import botocore_seam
+            self._stop()
 
-                botocore_seam.uninstall()
+    def _stop(self) -> None:
+        global _current
+        _active.remove(self)
+        self._dispatcher = None
+        self._handle = None
+        self._depth = 0
+        if not _active:
+            from cfmock._fronts import botocore_seam
+
+            _current = None
+            botocore_seam.uninstall()
 
     def __enter__(self) -> CloudFrontMock:
-        return self.start()
+        with _lock:
+            handle = self._handle if self._handle is not None else self._start()
+            self._depth += 1
+            return handle
 
     def __exit__(
         self,
@@ -104,10 +121,20 @@ class Activator:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.stop()
+        with _lock:
+            if self._handle is None:
+                if exc is not None:
+                    return  # stopped inside the block; the block's own exception goes on
+                raise NotStartedError(
+                    "cfmock: the mock was stopped inside its with block (stop() was called "
+                    "on the activator before the block ended)"
+                )
+            self._depth -= 1
+            if self._depth <= 0:
+                self._stop()
 
     async def __aenter__(self) -> CloudFrontMock:
-        return self.start()
+        return self.__enter__()
 
     async def __aexit__(
         self,
@@ -115,7 +142,7 @@ class Activator:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.stop()
+        self.__exit__(exc_type, exc, traceback)
 
     def __call__(self, target: _F) -> _F:
         """Decorate a function, a coroutine function or a ``unittest.TestCase`` subclass.
@@ -159,6 +186,16 @@ class Activator:
     def _decorate_test_case(self, test_case: type[unittest.TestCase]) -> type[unittest.TestCase]:
         options = self.options
         original_set_up = test_case.setUp
+        # Class fixtures run mocked too, each in an activation of its own: nothing they do
+        # reaches the network, and every test still starts from an empty mock.
+        for name in ("setUpClass", "tearDownClass"):
+            original = getattr(test_case, name).__func__
+
+            def class_fixture(cls: type, original: Any = original) -> None:
+                with Activator(options):
+                    original(cls)
+
+            setattr(test_case, name, classmethod(functools.wraps(original)(class_fixture)))
 
         @functools.wraps(original_set_up)
         def set_up(test: unittest.TestCase) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, fields
 from typing import Any
@@ -47,7 +48,7 @@ class MockOptions:
 
     def __post_init__(self) -> None:
         account_id: object = self.account_id
-        if not isinstance(account_id, str) or not re.fullmatch(r"\d{12}", account_id):
+        if not isinstance(account_id, str) or not re.fullmatch(r"[0-9]{12}", account_id):
             raise CfmockError(
                 f"cfmock: account_id must be a string of 12 digits, got {self.account_id!r}"
             )
@@ -56,9 +57,14 @@ class MockOptions:
         if self.max_comment_length is not None:
             _check_int("max_comment_length", self.max_comment_length, 0, None)
         delay: object = self.publish_delay
-        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
+        if (
+            isinstance(delay, bool)
+            or not isinstance(delay, (int, float))
+            or not math.isfinite(delay)
+            or delay < 0
+        ):
             raise CfmockError(
-                f"cfmock: publish_delay must be a number of seconds >= 0, got {delay!r}"
+                f"cfmock: publish_delay must be a finite number of seconds >= 0, got {delay!r}"
             )
         for name in ("live_etag_follows_development", "intercept_requests"):
             value: object = getattr(self, name)

@@ -456,7 +456,7 @@ def _rawupdate(cf: CloudFrontMock, function_id: str, headers: dict[str, str]):
     request = HttpRequest(
         "PUT", f"/2020-05-31/connection-function/{function_id}", {}, headers, body
     )
-    return cf._core.handle(request)
+    return cf._dispatcher.dispatch(request)
 
 
 def test_a_request_without_if_match_header_is_invalid_if_match_version(cf) -> None:

@@ -197,10 +197,10 @@ def test_a_burst_of_concurrent_writers_loses_no_update(server) -> None:
         thread.join()
     assert failures == []
     assert wins == [250] * 4
-    version = server.core.backend.resolve("123456789012", function_id).development.version
+    version = server.dispatcher.backend.resolve("123456789012", function_id).development.version
     assert version == 1 + sum(wins)
-    update_calls = [c for c in server.core.calls if c.operation == "UpdateConnectionFunction"]
-    assert len(server.core.calls) >= 1 + 2 * sum(wins) >= 2000  # a few thousand requests
+    update_calls = [c for c in server.dispatcher.calls if c.operation == "UpdateConnectionFunction"]
+    assert len(server.dispatcher.calls) >= 1 + 2 * sum(wins) >= 2000  # a few thousand requests
     assert {c.error_code for c in update_calls} <= {None, "PreconditionFailed"}
 
 
@@ -243,4 +243,4 @@ def test_a_chunked_body_is_read(server) -> None:
     response = connection.getresponse()
     assert response.status == 201, response.read()
     connection.close()
-    assert [f.name for f in server.core.backend.functions("123456789012")] == ["chunked"]
+    assert [f.name for f in server.dispatcher.backend.functions("123456789012")] == ["chunked"]

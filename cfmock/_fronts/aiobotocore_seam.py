@@ -1,10 +1,10 @@
-"""The aiobotocore side of the seam: async clients answered by the same core.
+"""The aiobotocore side of the seam: async clients answered by the same dispatcher.
 
 aiobotocore's endpoint, emitter and signer are async subclasses of botocore's. They inherit
-``Endpoint.make_request`` (so :mod:`.botocore_seam` registers a handler on their emitters
-too) but override ``_send`` and ``RequestSigner.sign``, and read responses with ``await``.
-This module supplies the async counterparts; :mod:`.botocore_seam` installs them the first
-time it sees an aiobotocore endpoint, and removes them with everything else.
+``Endpoint.make_request`` (so :mod:`.botocore_seam` registers a handler on their emitters too)
+but override ``_send`` and ``RequestSigner.sign``, and read responses with ``await``. This
+module supplies the async counterparts; :mod:`.botocore_seam` installs them, under its lock, the
+first time it sees an aiobotocore endpoint, and removes them with everything else.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from cfmock._dispatch import Core
-from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE
+from cfmock._fronts.base import MOCKED_SERVICES, Front
+from cfmock._fronts.botocore_seam import refusal, service_of_event, skips_signing, to_http_request
 
 
 def is_async_endpoint(endpoint: Any) -> bool:
@@ -56,13 +56,11 @@ def aio_response(url: str, status: int, headers: dict[str, str], body: bytes) ->
 class AsyncSeam:
     """The async wrappers and the originals they replace."""
 
-    def __init__(self, current: Any, to_http_request: Any, skips_signing: Any) -> None:
+    def __init__(self, front: Front) -> None:
         from aiobotocore.endpoint import AioEndpoint
         from aiobotocore.signers import AioRequestSigner
 
-        self._current = current
-        self._to_http_request = to_http_request
-        self._skips_signing = skips_signing
+        self._front = front
         self._endpoint: Any = AioEndpoint
         self._signer: Any = AioRequestSigner
         self._send = self._endpoint._send
@@ -70,20 +68,19 @@ class AsyncSeam:
 
     def install(self) -> None:
         """Wrap aiobotocore's ``_send`` and ``sign``."""
-        seam = self
+        original_send, original_sign = self._send, self._sign
 
         async def send(endpoint: Any, request: Any) -> Any:
-            lookup = seam._current
-            if endpoint._endpoint_prefix in (CLOUDFRONT, KEY_VALUE_STORE) and lookup() is not None:
-                raise Core.unsupported(seam._to_http_request(request), endpoint._endpoint_prefix)
-            return await seam._send(endpoint, request)
+            if endpoint._endpoint_prefix in MOCKED_SERVICES:
+                raise refusal(request, endpoint._endpoint_prefix)
+            return await original_send(endpoint, request)
 
         async def sign(
             signer: Any, operation_name: str, request: Any, *args: Any, **kw: Any
         ) -> Any:
-            if seam._skips_signing(signer, request):
+            if skips_signing(signer, request):
                 return None
-            return await seam._sign(signer, operation_name, request, *args, **kw)
+            return await original_sign(signer, operation_name, request, *args, **kw)
 
         self._endpoint._send = send
         self._signer.sign = sign
@@ -94,12 +91,8 @@ class AsyncSeam:
         self._signer.sign = self._sign
 
     async def answer(self, request: Any, event_name: str = "", **_: Any) -> Any:
-        """The async ``before-send`` handler: the core's answer as an ``AioAWSResponse``."""
-        core: Core | None = self._current()
-        if core is None:
-            return None
-        service = event_name.split(".")[1] if "." in event_name else CLOUDFRONT
-        response = core.handle(self._to_http_request(request), service)
+        """The async ``before-send`` handler: the dispatcher's answer as an ``AioAWSResponse``."""
+        response = self._front.answer(to_http_request(request), service_of_event(event_name))
         if response is None:
             return None
         return aio_response(request.url, response.status, response.headers, response.body)

@@ -1,8 +1,8 @@
 """The botocore seam: the only module that touches botocore's internals.
 
-While a mock is active, four botocore methods are wrapped at class level, so that clients
-created before, during and after activation, in any thread, are all covered. The mocked
-services are ``cloudfront`` and ``cloudfront-keyvaluestore`` (the KeyValueStore data plane).
+While a mock is active, botocore methods are wrapped at class level, so that clients created
+before, during and after activation, in any thread, are all covered. The mocked services are
+``cloudfront`` and ``cloudfront-keyvaluestore`` (the KeyValueStore data plane).
 
 * ``Endpoint.make_request`` registers :func:`_answer` as the *first* ``before-send.<service>``
   handler of the client's event emitter (once per emitter). botocore runs handlers of the more
@@ -10,11 +10,14 @@ services are ``cloudfront`` and ``cloudfront-keyvaluestore`` (the KeyValueStore 
   its own operations even when moto's ``mock_aws`` is active, and returns ``None`` for the rest
   so that moto (if active) can answer them.
 * ``Endpoint._send`` refuses to put a mocked service's request on the network: nothing answered
-  it, so it is an operation cfmock does not implement, and the caller gets a usage error.
+  it, so the caller gets the usage error of :mod:`cfmock._fronts.base`.
 * ``RequestSigner.sign`` skips signing when the client has no credentials, and always for the
   data plane, whose SigV4A signer would need the optional ``awscrt`` package.
 * ``EndpointRulesetResolver.auth_schemes_to_signing_ctx`` lets the data plane resolve its
   endpoint without ``awscrt`` (botocore refuses SigV4A-only endpoints otherwise).
+* ``InstanceMetadataProvider.load`` and ``ContainerProvider.load`` find no credentials, so a
+  client made under the mock on a machine without credentials does not probe the EC2
+  instance-metadata service or a container endpoint over the network.
 
 aiobotocore clients go through the same ``make_request``; the first time one shows up, the
 async counterparts of ``_send`` and ``sign`` are installed too (:mod:`.aiobotocore_seam`).
@@ -26,12 +29,14 @@ to, leaving botocore exactly as it was.
 from __future__ import annotations
 
 import io
+import threading
 import weakref
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from botocore import UNSIGNED
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.credentials import ContainerProvider, InstanceMetadataProvider
 from botocore.endpoint import Endpoint
 from botocore.exceptions import MissingDependencyException
 from botocore.hooks import BaseEventHooks
@@ -39,15 +44,16 @@ from botocore.model import OperationModel
 from botocore.regions import EndpointRulesetResolver
 from botocore.signers import RequestSigner
 
-from cfmock._dispatch import Core
-from cfmock._fronts import aiobotocore_seam
+from cfmock._fronts import base
+from cfmock._fronts.base import MOCKED_SERVICES, DispatcherLookup, Front
 from cfmock._wire.http import HttpRequest
 from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE
 
-_SERVICES = (CLOUDFRONT, KEY_VALUE_STORE)
-_HANDLER_ID = "cfmock-answer"
+if TYPE_CHECKING:
+    from cfmock._fronts.aiobotocore_seam import AsyncSeam
+    from cfmock._fronts.requests_front import RequestsFront
 
-CoreLookup = Callable[[], "Core | None"]
+_HANDLER_ID = "cfmock-answer"
 
 
 class _RawBody(io.BytesIO):
@@ -60,14 +66,12 @@ class _RawBody(io.BytesIO):
 
 class _Seam:
     def __init__(self) -> None:
-        self.current: CoreLookup | None = None
+        self.front: Front | None = None
+        self.lock = threading.Lock()
         self.emitters: weakref.WeakSet[BaseEventHooks] = weakref.WeakSet()
-        self.make_request: Any = None
-        self.send: Any = None
-        self.sign: Any = None
-        self.signing_context: Any = None
-        self.aio: Any = None  # aiobotocore_seam.AsyncSeam, once an async client shows up
-        self.requests: Any = None  # requests_front.RequestsFront, when asked for
+        self.originals: dict[tuple[Any, str], Any] = {}
+        self.aio: AsyncSeam | None = None
+        self.requests: RequestsFront | None = None
 
 
 _seam = _Seam()
@@ -77,86 +81,117 @@ _signer: Any = RequestSigner
 _resolver: Any = EndpointRulesetResolver
 
 
-def install(current: CoreLookup, *, intercept_requests: bool = False) -> None:
-    """Wrap botocore; *current* returns the core to answer with (``None`` when inactive).
+def _no_credentials(self: Any) -> None:
+    return None
+
+
+def _wrappers() -> tuple[tuple[Any, str, Any], ...]:
+    return (
+        (_endpoint, "make_request", _make_request),
+        (_endpoint, "_send", _send),
+        (_signer, "sign", _sign),
+        (_resolver, "auth_schemes_to_signing_ctx", _signing_context),
+        (InstanceMetadataProvider, "load", _no_credentials),
+        (ContainerProvider, "load", _no_credentials),
+    )
+
+
+def install(current: DispatcherLookup, *, intercept_requests: bool = False) -> None:
+    """Wrap botocore; *current* returns the dispatcher to answer with (``None`` when inactive).
 
     With *intercept_requests*, calls made with the ``requests`` library are answered too.
     """
-    if _seam.current is not None:
-        return
-    if intercept_requests:
-        from cfmock._fronts import requests_front
+    with _seam.lock:
+        if _seam.front is not None:
+            return
+        front = Front(current)
+        if intercept_requests:
+            from cfmock._fronts import requests_front
 
-        _seam.requests = requests_front.start(current)
-    _seam.current = current
-    _seam.make_request = _endpoint.make_request
-    _seam.send = _endpoint._send
-    _seam.sign = _signer.sign
-    _seam.signing_context = _resolver.auth_schemes_to_signing_ctx
-    _endpoint.make_request = _make_request
-    _endpoint._send = _send
-    _signer.sign = _sign
-    _resolver.auth_schemes_to_signing_ctx = _signing_context
+            _seam.requests = requests_front.start(front)
+        for owner, name, wrapper in _wrappers():
+            _seam.originals[owner, name] = getattr(owner, name)
+            setattr(owner, name, wrapper)
+        _seam.front = front
 
 
 def uninstall() -> None:
     """Restore botocore exactly as :func:`install` found it."""
-    if _seam.current is None:
-        return
-    _endpoint.make_request = _seam.make_request
-    _endpoint._send = _seam.send
-    _signer.sign = _seam.sign
-    _resolver.auth_schemes_to_signing_ctx = _seam.signing_context
-    if _seam.aio is not None:
-        _seam.aio.uninstall()
-        _seam.aio = None
-    if _seam.requests is not None:
-        _seam.requests.stop()
-        _seam.requests = None
-    for emitter in list(_seam.emitters):
-        for service in _SERVICES:
-            for kind in ("", "aio-"):
-                handler_id = f"{_HANDLER_ID}-{kind}{service}"
-                emitter.unregister(f"before-send.{service}", unique_id=handler_id)
-    _seam.emitters.clear()
-    _seam.current = None
+    with _seam.lock:
+        if _seam.front is None:
+            return
+        for (owner, name), original in _seam.originals.items():
+            setattr(owner, name, original)
+        _seam.originals.clear()
+        if _seam.aio is not None:
+            _seam.aio.uninstall()
+            _seam.aio = None
+        if _seam.requests is not None:
+            _seam.requests.stop()
+            _seam.requests = None
+        for emitter in list(_seam.emitters):
+            for service in MOCKED_SERVICES:
+                for kind in ("", "aio-"):
+                    handler_id = f"{_HANDLER_ID}-{kind}{service}"
+                    emitter.unregister(f"before-send.{service}", unique_id=handler_id)
+        _seam.emitters.clear()
+        _seam.front = None
 
 
 def is_installed() -> bool:
     """Whether botocore is wrapped right now."""
-    return _seam.current is not None
+    return _seam.front is not None
+
+
+def _original(owner: Any, name: str) -> Any:
+    # Read under no lock: a wrapper still running after uninstall finds the originals gone
+    # and uses the class's current (restored) method.
+    original = _seam.originals.get((owner, name))
+    return original if original is not None else getattr(owner, name)
 
 
 # The wrappers take ``self: Any`` because they read botocore's private, untyped attributes.
 
 
 def _make_request(self: Any, operation_model: OperationModel, request_dict: dict[str, Any]) -> Any:
-    if self._endpoint_prefix in _SERVICES:
-        emitter = self._event_emitter
-        if emitter not in _seam.emitters:
-            handler, kind = _answer, ""
-            if aiobotocore_seam.is_async_endpoint(self):
-                if _seam.aio is None:
-                    _seam.aio = aiobotocore_seam.AsyncSeam(
-                        _seam.current, _to_http_request, _skips_signing
-                    )
-                    _seam.aio.install()
-                handler, kind = _seam.aio.answer, "aio-"
-            for service in _SERVICES:
-                # An emitter keeps one registry of unique ids across events: one id each.
-                handler_id = f"{_HANDLER_ID}-{kind}{service}"
-                emitter.register_first(f"before-send.{service}", handler, unique_id=handler_id)
-            _seam.emitters.add(emitter)
-    return _seam.make_request(self, operation_model, request_dict)
+    if self._endpoint_prefix in MOCKED_SERVICES and self._event_emitter not in _seam.emitters:
+        _register(self)
+    return _original(_endpoint, "make_request")(self, operation_model, request_dict)
+
+
+def _register(endpoint: Any) -> None:
+    from cfmock._fronts import aiobotocore_seam
+
+    with _seam.lock:
+        emitter = endpoint._event_emitter
+        front = _seam.front
+        if front is None or emitter in _seam.emitters:
+            return
+        handler: Any = _answer
+        kind = ""
+        if aiobotocore_seam.is_async_endpoint(endpoint):
+            if _seam.aio is None:
+                _seam.aio = aiobotocore_seam.AsyncSeam(front)
+                _seam.aio.install()
+            handler, kind = _seam.aio.answer, "aio-"
+        for service in MOCKED_SERVICES:
+            # An emitter keeps one registry of unique ids across events: one id each.
+            handler_id = f"{_HANDLER_ID}-{kind}{service}"
+            emitter.register_first(f"before-send.{service}", handler, unique_id=handler_id)
+        _seam.emitters.add(emitter)
+
+
+def service_of_event(event_name: str) -> str:
+    """The service of a ``before-send.<service>.<Operation>`` event."""
+    parts = event_name.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in MOCKED_SERVICES else CLOUDFRONT
 
 
 def _answer(request: AWSPreparedRequest, event_name: str = "", **_: Any) -> AWSResponse | None:
-    lookup = _seam.current
-    core = lookup() if lookup is not None else None
-    if core is None:
+    front = _seam.front
+    if front is None:
         return None
-    service = event_name.split(".")[1] if event_name.count(".") >= 1 else CLOUDFRONT
-    response = core.handle(_to_http_request(request), service)
+    response = front.answer(to_http_request(request), service_of_event(event_name))
     if response is None:
         return None
     # AWSResponse wraps any mapping in its own case-insensitive dict; the stubs ask for more.
@@ -165,14 +200,28 @@ def _answer(request: AWSPreparedRequest, event_name: str = "", **_: Any) -> AWSR
 
 
 def _send(self: Any, request: AWSPreparedRequest) -> Any:
-    lookup = _seam.current
-    if self._endpoint_prefix in _SERVICES and lookup is not None and lookup() is not None:
-        raise Core.unsupported(_to_http_request(request), self._endpoint_prefix)
-    return _seam.send(self, request)
+    if self._endpoint_prefix in MOCKED_SERVICES:
+        raise refusal(request, self._endpoint_prefix)
+    return _original(_endpoint, "_send")(self, request)
 
 
-def _skips_signing(signer: Any, request: Any) -> bool:
-    # The data plane's SigV4A needs awscrt; a CloudFront client without credentials cannot sign.
+def refusal(request: AWSPreparedRequest, service: str) -> Exception:
+    """The usage error for a mocked service's request that reached the send step unanswered.
+
+    The wrapper is reached only while the seam is (or was, a moment ago) installed, so the
+    request is never put on the network, even when the mock stops during the call.
+    """
+    front = _seam.front
+    dispatcher = front.active() if front is not None else None
+    return base.refusal(dispatcher, to_http_request(request), service)
+
+
+def skips_signing(signer: Any, request: Any) -> bool:
+    """Whether a request is sent unsigned under the mock.
+
+    The data plane's SigV4A needs ``awscrt``; a CloudFront client without credentials cannot
+    sign at all. Both are answered in-process, where nobody checks a signature.
+    """
     service = signer._service_id.hyphenize()
     return service == KEY_VALUE_STORE or (
         service == CLOUDFRONT
@@ -182,21 +231,22 @@ def _skips_signing(signer: Any, request: Any) -> bool:
 
 
 def _sign(self: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
-    if _skips_signing(self, request):
+    if skips_signing(self, request):
         return None
-    return _seam.sign(self, operation_name, request, *args, **kwargs)
+    return _original(_signer, "sign")(self, operation_name, request, *args, **kwargs)
 
 
 def _signing_context(self: Any, auth_schemes: Any) -> Any:
     try:
-        return _seam.signing_context(self, auth_schemes)
+        return _original(_resolver, "auth_schemes_to_signing_ctx")(self, auth_schemes)
     except MissingDependencyException:
         if self._service_model.service_id.hyphenize() != KEY_VALUE_STORE:
             raise
         return UNSIGNED, {}
 
 
-def _to_http_request(request: AWSPreparedRequest) -> HttpRequest:
+def to_http_request(request: AWSPreparedRequest) -> HttpRequest:
+    """botocore's prepared request as the dispatcher takes it (the body is not consumed)."""
     body: Any = request.body
     if hasattr(body, "read"):
         position = body.tell()

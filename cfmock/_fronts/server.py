@@ -1,7 +1,7 @@
 """``cfmock server``: the same core over HTTP on localhost, for the AWS CLI and other SDKs.
 
-A threaded ``http.server`` hands every request to :class:`cfmock._dispatch.Core`, exactly as the
-botocore seam does in-process. Signatures are not verified (any SigV4 or unsigned request is
+A threaded ``http.server`` hands every request to the dispatcher, exactly as the botocore
+seam does in-process. Signatures are not verified (any SigV4 or unsigned request is
 accepted); the account comes from the access key as in-process. ``/_cfmock/...`` is a small
 control API for test harnesses.
 """
@@ -16,12 +16,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from cfmock._cloudfront.backend import Backend
-from cfmock._dispatch import Core
+from cfmock._dispatch import Dispatcher, error_response
+from cfmock._fronts.base import refusal_response, service_for_host
 from cfmock._options import MockOptions
 from cfmock._wire.http import HttpRequest, HttpResponse
-from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE, service_model
-from cfmock._wire.restjson import serialize_error as json_error
-from cfmock._wire.restxml import serialize_error as xml_error
 from cfmock.exceptions import ServiceError
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -39,7 +37,7 @@ class MockServer(ThreadingHTTPServer):
         self, host: str = "127.0.0.1", port: int = 5000, options: MockOptions | None = None
     ):
         self.options = options or MockOptions()
-        self.core = Core(Backend(self.options))
+        self.dispatcher = Dispatcher(Backend(self.options))
         self._core_lock = threading.Lock()
         super().__init__((host, port), _Handler)
 
@@ -53,12 +51,14 @@ class MockServer(ThreadingHTTPServer):
     def reset(self) -> None:
         """Forget every function, store, call and fault."""
         with self._core_lock:
-            self.core = Core(Backend(self.options))
+            self.dispatcher = Dispatcher(Backend(self.options))
 
     def state(self) -> dict[str, Any]:
         """A JSON-able summary of what the mock holds, per account."""
-        backend = self.core.backend
-        accounts = sorted({call.account_id for call in self.core.calls} | {self.options.account_id})
+        backend = self.dispatcher.backend
+        accounts = sorted(
+            {call.account_id for call in self.dispatcher.calls} | {self.options.account_id}
+        )
         summary: dict[str, Any] = {}
         for account in accounts:
             functions = backend.functions(account)
@@ -81,7 +81,7 @@ class MockServer(ThreadingHTTPServer):
                     for s in stores
                 ],
             }
-        return {"accounts": summary, "calls": len(self.core.calls)}
+        return {"accounts": summary, "calls": len(self.dispatcher.calls)}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -117,28 +117,13 @@ class _Handler(BaseHTTPRequestHandler):
         request = HttpRequest.from_url(
             self.command, f"http://{host}{self.path}", dict(self.headers), body
         )
-        calls_before = len(self.server.core.calls)
-        response = self.server.core.handle(request, service)
+        response = self.server.dispatcher.dispatch(request, service)
         if response is None:
-            unsupported = Core.unsupported(request, service)
-            code = "UnsupportedOperation" if service == CLOUDFRONT else "ValidationException"
-            message = (
-                f"cfmock does not implement {unsupported.operation} ({self.command} {path}); "
-                f"it implements {', '.join(unsupported.supported)}."
-            )
-            self._send(
-                self._error(service, ServiceError(code, message)), unsupported.operation, code
-            )
-            return
-        calls = self.server.core.calls
-        call = calls[-1] if len(calls) > calls_before else None
-        self._send(response, call.operation if call else "-", call.error_code if call else None)
+            response, _ = refusal_response(request, service)
+        self._send(response, response.operation or "-", response.error_code)
 
     def _service(self, path: str) -> str:
-        host = self.headers.get("Host", "")
-        if ".cloudfront-kvs." in host or path.startswith("/key-value-stores"):
-            return KEY_VALUE_STORE
-        return CLOUDFRONT
+        return service_for_host(str(self.headers.get("Host", "")), path)
 
     def _body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -184,11 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.readline(1024)
 
     def _error(self, service: str, error: ServiceError) -> HttpResponse:
-        if service == KEY_VALUE_STORE:
-            if error.code not in ("ValidationException", "ResourceNotFoundException"):
-                error = ServiceError("ValidationException", error.message)
-            return json_error(service_model(KEY_VALUE_STORE), error)
-        return xml_error(service_model(CLOUDFRONT), error)
+        return error_response(service, error)
 
     def _control(self, path: str) -> None:
         if path == "/_cfmock/reset" and self.command == "POST":

@@ -65,8 +65,14 @@ class HttpRequest:
 
 @dataclass(frozen=True)
 class HttpResponse:
-    """An HTTP response produced by the core."""
+    """An HTTP response produced by the dispatcher.
+
+    ``operation`` and ``error_code`` say what answered and which modeled error was sent, for
+    the fronts' logs; they are not part of what goes on the wire.
+    """
 
     status: int
     headers: dict[str, str]
     body: bytes
+    operation: str | None = field(default=None, compare=False)
+    error_code: str | None = field(default=None, compare=False)
