@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from cfmock._fronts.server import MockServer
 from cfmock._options import MockOptions
@@ -47,37 +47,42 @@ def client_environment(home: Path) -> dict[str, str]:
     return env
 
 
-def install_aws_cli(folder: Path) -> Path:
-    """The ``aws`` executable: ``$CFMOCK_AWS_CLI``, or the AWS CLI installed into *folder*.
+SETUP = "bash .ci/install-conformance-tools"
+REPOSITORY = Path(__file__).resolve().parent.parent
 
-    It gets a virtual environment of its own because awscli pins botocore exactly.
+
+def require_tool(missing: str | None) -> None:
+    """Skip when a conformance tool is absent, with the command that installs it; in CI fail.
+
+    CI installs every tool first (``.ci/run``), so a tool missing there is a broken build, not a
+    reason to skip.
+    """
+    if missing is None:
+        return
+    message = f"{missing}; install the conformance tools with: {SETUP}"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set but {message}", pytrace=False)
+    pytest.skip(message)
+
+
+def aws_cli() -> tuple[Path | None, str | None]:
+    """The ``aws`` executable to drive, or why there is none.
+
+    ``$CFMOCK_AWS_CLI`` wins; otherwise the pinned CLI that ``.ci/install-conformance-tools``
+    puts in ``.conformance/awscli``. Nothing is downloaded here.
     """
     given = os.environ.get("CFMOCK_AWS_CLI")
-    if given:
-        return Path(given)
-    venv = folder / "awscli-venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "awscli"],
-        check=True,
-    )
-    return venv / "bin" / "aws"
+    path = Path(given) if given else REPOSITORY / ".conformance" / "awscli" / "bin" / "aws"
+    if not path.is_file():
+        return None, f"the AWS CLI is not installed at {path}"
+    return path, None
 
 
-def node_available() -> str | None:
-    """Why the JavaScript suite cannot run here, or ``None`` if it can."""
+def js_sdk() -> str | None:
+    """Why the JavaScript suite cannot run here, or ``None`` if it can (nothing downloaded)."""
     for tool in ("node", "npm"):
         if shutil.which(tool) is None:
             return f"{tool} is not installed"
+    if not (JS_PROJECT / "node_modules" / "@aws-sdk" / "client-cloudfront").is_dir():
+        return "the AWS SDK for JavaScript is not installed in tests/js/node_modules"
     return None
-
-
-def install_js_sdk() -> None:
-    """``npm ci`` the pinned AWS SDK for JavaScript into tests/js, once."""
-    if (JS_PROJECT / "node_modules" / "@aws-sdk" / "client-cloudfront").is_dir():
-        return
-    subprocess.run(
-        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=JS_PROJECT,
-        check=True,
-    )

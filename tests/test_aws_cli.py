@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from cfmock._fronts.server import MockServer
-from tests.conformance import client_environment, install_aws_cli, served
+from tests.conformance import aws_cli, client_environment, require_tool, served
 
 CODE = b"function connectionHandler(connection) { connection.allow(); }\n"
 DENY = b"function connectionHandler(connection) { connection.deny(); }\n"
@@ -19,8 +19,11 @@ CONFIG = json.dumps({"Comment": "from the AWS CLI", "Runtime": "cloudfront-js-2.
 
 
 @pytest.fixture(scope="module")
-def aws(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return install_aws_cli(tmp_path_factory.mktemp("aws-cli"))
+def aws() -> Path:
+    path, missing = aws_cli()
+    require_tool(missing)
+    assert path is not None
+    return path
 
 
 @pytest.fixture

@@ -6,16 +6,11 @@ import json
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.conformance import JS_PROJECT, client_environment, install_js_sdk, node_available, served
-
-MISSING = node_available()
+from tests.conformance import JS_PROJECT, client_environment, js_sdk, require_tool, served
 
 
-@pytest.mark.skipif(MISSING is not None, reason=f"the JavaScript suite needs Node.js: {MISSING}")
 def test_the_lifecycle_through_the_javascript_sdk(tmp_path: Path) -> None:
-    install_js_sdk()
+    require_tool(js_sdk())
     with served() as server:
         completed = subprocess.run(
             ["node", "lifecycle.mjs", server.url],

@@ -7,6 +7,13 @@ import pytest
 pytest_plugins = ["pytester"]
 
 
+@pytest.fixture(autouse=True)
+def only_our_plugin(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inner runs load cfmock's plugin and nothing else the machine has installed."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    pytester.makeini("[pytest]\naddopts = -p cfmock.plugin\n")
+
+
 def test_fixture_yields_an_active_mock_and_the_handle_type(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
