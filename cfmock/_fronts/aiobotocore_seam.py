@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from cfmock._fronts.base import MOCKED_SERVICES, Front
-from cfmock._fronts.botocore_seam import refusal, service_of_event, skips_signing, to_http_request
+from cfmock._fronts.base import MOCKED_SERVICES
+from cfmock._fronts.botocore_seam import answer_or_refuse, refusal, skips_signing
 
 
 def is_async_endpoint(endpoint: Any) -> bool:
@@ -56,11 +56,10 @@ def aio_response(url: str, status: int, headers: dict[str, str], body: bytes) ->
 class AsyncSeam:
     """The async wrappers and the originals they replace."""
 
-    def __init__(self, front: Front) -> None:
+    def __init__(self) -> None:
         from aiobotocore.endpoint import AioEndpoint
         from aiobotocore.signers import AioRequestSigner
 
-        self._front = front
         self._endpoint: Any = AioEndpoint
         self._signer: Any = AioRequestSigner
         self._send = self._endpoint._send
@@ -92,7 +91,7 @@ class AsyncSeam:
 
     async def answer(self, request: Any, event_name: str = "", **_: Any) -> Any:
         """The async ``before-send`` handler: the dispatcher's answer as an ``AioAWSResponse``."""
-        response = self._front.answer(to_http_request(request), service_of_event(event_name))
+        response = answer_or_refuse(request, event_name)
         if response is None:
             return None
         return aio_response(request.url, response.status, response.headers, response.body)

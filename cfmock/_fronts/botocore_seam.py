@@ -46,7 +46,7 @@ from botocore.signers import RequestSigner
 
 from cfmock._fronts import base
 from cfmock._fronts.base import MOCKED_SERVICES, DispatcherLookup, Front
-from cfmock._wire.http import HttpRequest
+from cfmock._wire.http import HttpRequest, HttpResponse
 from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ def _register(endpoint: Any) -> None:
         kind = ""
         if aiobotocore_seam.is_async_endpoint(endpoint):
             if _seam.aio is None:
-                _seam.aio = aiobotocore_seam.AsyncSeam(front)
+                _seam.aio = aiobotocore_seam.AsyncSeam()
                 _seam.aio.install()
             handler, kind = _seam.aio.answer, "aio-"
         for service in MOCKED_SERVICES:
@@ -188,15 +188,27 @@ def service_of_event(event_name: str) -> str:
 
 
 def _answer(request: AWSPreparedRequest, event_name: str = "", **_: Any) -> AWSResponse | None:
-    front = _seam.front
-    if front is None:
-        return None
-    response = front.answer(to_http_request(request), service_of_event(event_name))
+    response = answer_or_refuse(request, event_name)
     if response is None:
         return None
     # AWSResponse wraps any mapping in its own case-insensitive dict; the stubs ask for more.
     headers: Any = response.headers
     return AWSResponse(request.url, response.status, headers, _RawBody(response.body))
+
+
+def answer_or_refuse(request: AWSPreparedRequest, event_name: str) -> HttpResponse | None:
+    """The active dispatcher's answer; ``None`` lets another handler (moto's) answer.
+
+    The handler runs only for a client seen while a mock was active: when the mock has stopped
+    since, the request is refused here, because the send step may already be botocore's own.
+    """
+    service = service_of_event(event_name)
+    http_request = to_http_request(request)
+    front = _seam.front
+    dispatcher = front.active() if front is not None else None
+    if dispatcher is None:
+        raise base.refusal(None, http_request, service)
+    return dispatcher.dispatch(http_request, service)
 
 
 def _send(self: Any, request: AWSPreparedRequest) -> Any:
