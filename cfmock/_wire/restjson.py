@@ -17,7 +17,7 @@ from typing import Any
 from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
 
 from cfmock._wire.http import HttpRequest, HttpResponse
-from cfmock._wire.restxml import (
+from cfmock._wire.rest import (
     error_metadata,
     fields_of,
     located_headers,

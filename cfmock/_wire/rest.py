@@ -1,0 +1,216 @@
+"""What the REST-XML and REST-JSON codecs share, driven by botocore's shapes.
+
+Members that travel in the URI, the query string and headers are read and written the same way
+in both protocols; so are timestamps in headers, request IDs, required-member checks and the
+error metadata (status and fault) read from an error shape.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import functools
+import itertools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.model import ListShape, ServiceModel, Shape, StructureShape
+
+from cfmock._wire.http import HttpRequest
+from cfmock.exceptions import ServiceError
+
+
+class MalformedRequest(ServiceError):
+    """The request does not fit the operation's input shape (raised as ``InvalidArgument``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("InvalidArgument", message)
+
+
+@functools.lru_cache(maxsize=4096)
+def format_timestamp(value: datetime.datetime) -> str:
+    """ISO-8601 in UTC with milliseconds and ``Z``, as CloudFront writes timestamps."""
+    if value.tzinfo is not datetime.timezone.utc:
+        value = value.astimezone(datetime.timezone.utc)
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:"
+        f"{value.minute:02d}:{value.second:02d}.{value.microsecond // 1000:03d}Z"
+    )
+
+
+_request_ids = itertools.count(1)
+_REQUEST_ID_PREFIX = os.urandom(10).hex()
+
+
+def new_request_id() -> str:
+    """A unique request ID in UUID form, as CloudFront sends in ``x-amz-request-id``."""
+    # A random per-process prefix and a counter: unique, and cheaper than uuid4 per request.
+    prefix = _REQUEST_ID_PREFIX
+    return f"{prefix[:8]}-{prefix[8:12]}-4{prefix[12:15]}-{prefix[15:19]}-{next(_request_ids):012x}"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    wire_name: str
+    shape: Shape
+    location: str | None
+
+
+@dataclass(frozen=True)
+class Fields:
+    """A structure's members, sorted by where they travel; computed once per shape."""
+
+    located: tuple[Field, ...]
+    body: tuple[Field, ...]
+    body_by_wire_name: dict[str, Field]
+
+
+@functools.cache
+def fields_of(shape: StructureShape) -> Fields:
+    """*shape*'s members sorted by where they travel (computed once per shape)."""
+    fields = [
+        Field(
+            name,
+            member.serialization.get("name", name),
+            member,
+            member.serialization.get("location"),
+        )
+        for name, member in shape.members.items()
+    ]
+    body = tuple(field for field in fields if field.location is None)
+    return Fields(
+        located=tuple(field for field in fields if field.location is not None),
+        body=body,
+        body_by_wire_name={field.wire_name: field for field in body},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests
+
+
+def parse_located(
+    fields: Fields, request: HttpRequest, labels: Mapping[str, str]
+) -> dict[str, Any]:
+    """The members that travel in the URI, the query string and headers."""
+    params: dict[str, Any] = {}
+    for field in fields.located:
+        if field.location == "uri":
+            if field.wire_name in labels:
+                params[field.name] = scalar(field.shape, labels[field.wire_name], field.name)
+        elif field.location == "querystring":
+            values = request.query.get(field.wire_name)
+            if values:
+                if isinstance(field.shape, ListShape):
+                    item = field.shape.member
+                    params[field.name] = [scalar(item, v, field.name) for v in values]
+                else:
+                    params[field.name] = scalar(field.shape, values[-1], field.name)
+        elif field.location == "header":
+            header = request.header(field.wire_name)
+            if header is not None:
+                params[field.name] = scalar(field.shape, header, field.name)
+    return params
+
+
+def check_required(
+    shape: Shape, params: Mapping[str, Any], path: str = "", code: str = "InvalidArgument"
+) -> None:
+    """Raise ``InvalidArgument`` naming the first required member *params* lacks.
+
+    The codec already gave every member its shape's type, so only presence is left to check;
+    botocore's client checks the same before sending, but other clients may not.
+    """
+    if not isinstance(shape, StructureShape):
+        return
+    for name in shape.required_members:
+        if name not in params and not _is_precondition(shape.members[name]):
+            message = f"The request is missing the required member {path}{name}."
+            raise ServiceError(code, message)
+    for name, value in params.items():
+        member = shape.members.get(name)
+        if isinstance(member, StructureShape) and isinstance(value, Mapping):
+            check_required(member, value, f"{path}{name}.", code)
+        elif isinstance(member, ListShape) and isinstance(member.member, StructureShape):
+            for index, item in enumerate(value):
+                check_required(member.member, item, f"{path}{name}[{index}].", code)
+
+
+def _is_precondition(member: Shape) -> bool:
+    # CloudFront answers a missing If-Match with InvalidIfMatchVersion once it has found the
+    # resource, not as a malformed request, so the operation checks it in that order.
+    return (
+        member.serialization.get("location") == "header"
+        and member.serialization.get("name", "").lower() == "if-match"
+    )
+
+
+def scalar(shape: Shape, text: str, name: str) -> Any:
+    """*text* read as a value of *shape*'s scalar type (strings are returned as they are)."""
+    kind = shape.type_name
+    try:
+        if kind in ("integer", "long"):
+            return int(text)
+        if kind == "boolean":
+            if text not in ("true", "false"):
+                raise ValueError(text)
+            return text == "true"
+        if kind == "blob":
+            return base64.b64decode(text, validate=True)
+        if kind == "timestamp":
+            return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, binascii.Error):
+        raise MalformedRequest(
+            f"{name} has a value that is not a valid {kind}: {text!r}."
+        ) from None
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Responses
+
+
+def located_headers(fields: Fields, output: Mapping[str, Any]) -> dict[str, str]:
+    """The response headers of the output members that travel in headers."""
+    headers = {"x-amz-request-id": new_request_id()}
+    for field in fields.located:
+        value = output.get(field.name)
+        if field.location == "header" and value is not None:
+            headers[field.wire_name] = header_text(field.shape, value)
+    return headers
+
+
+def text_of(shape: Shape, value: Any) -> str:
+    """*value* of *shape*'s scalar type as text (XML element content, header values)."""
+    kind = shape.type_name
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "blob":
+        return base64.b64encode(value).decode("ascii")
+    if kind == "timestamp":
+        return format_timestamp(value)
+    return str(value)
+
+
+def header_text(shape: Shape, value: Any) -> str:
+    """*value* as a header value."""
+    if shape.type_name == "timestamp":
+        return format_timestamp(value)
+    return text_of(shape, value)
+
+
+THROTTLING_ERRORS = {"Throttling": 400, "ThrottlingException": 400, "TooManyRequestsException": 429}
+"""Errors AWS sends when it throttles, outside the service models, with their HTTP status;
+botocore's retry handlers retry every one of them."""
+
+
+def error_metadata(model: ServiceModel, code: str) -> dict[str, Any]:
+    """The ``error`` metadata of *code*: from its shape, or for a throttling error."""
+    if code in THROTTLING_ERRORS:
+        return {"httpStatusCode": THROTTLING_ERRORS[code], "senderFault": True}
+    metadata: dict[str, Any] = model.shape_for(code).metadata.get("error", {})
+    return metadata
