@@ -60,16 +60,18 @@ class Backend:
         self,
         options: MockOptions | None = None,
         *,
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.options = options or MockOptions()
-        self._clock = clock
+        # Looked up when the backend is made, not when this module is imported, so a test that
+        # replaces ``utc_now`` before activating a mock gives the whole activation its clock.
+        self._clock = clock if clock is not None else utc_now
         self._rng = rng or random.Random()
         self._lock = threading.RLock()
         self._accounts: dict[str, _Account] = {}
         self._sequences = itertools.count(1)
-        self.stores = KeyValueStores(self._lock, clock, self._store_in_use)
+        self.stores = KeyValueStores(self._lock, self._clock, self._store_in_use)
 
     # -- reads ------------------------------------------------------------------------------
 
