@@ -11,6 +11,7 @@ from typing import Any
 from cfmock._cloudfront.backend import Backend
 from cfmock._cloudfront.function_operations import Operation, Params
 from cfmock._cloudfront.kvs import KeyValueStore
+from cfmock._cloudfront.paging import parse_count
 from cfmock._cloudfront.validation import check_tags, invalid
 from cfmock.exceptions import ServiceError, UnsupportedFeatureError
 
@@ -34,11 +35,12 @@ def store_to_wire(store: KeyValueStore) -> Params:
 def _offset(token: str | None, name: str, code: str = "InvalidArgument") -> int:
     if token is None:
         return 0
-    if not token.isdigit():
+    offset = parse_count(token)
+    if offset is None:
         raise ServiceError(
             code, f"The {name} {token!r} is not valid. Pass the value of a previous page."
         )
-    return int(token)
+    return offset
 
 
 # -- control plane (cloudfront) -------------------------------------------------------------
@@ -66,9 +68,9 @@ def _describe(backend: Backend, account_id: str, params: Params) -> Params:
 
 def _list(backend: Backend, account_id: str, params: Params) -> Params:
     max_items_text = params.get("MaxItems")
-    if max_items_text is not None and not max_items_text.isdigit():
+    limit = DEFAULT_MAX_ITEMS if max_items_text is None else parse_count(max_items_text)
+    if limit is None:
         raise invalid(f"MaxItems must be a number, not {max_items_text!r}.")
-    limit = int(max_items_text) if max_items_text is not None else DEFAULT_MAX_ITEMS
     if not 1 <= limit <= DEFAULT_MAX_ITEMS:
         raise invalid(f"MaxItems is {limit}; it must be between 1 and {DEFAULT_MAX_ITEMS}.")
     start = _offset(params.get("Marker"), "marker")

@@ -5,10 +5,19 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import re
 
 from cfmock._cloudfront.validation import invalid
 
 _MARKER_PREFIX = "cfmock-page:"
+# [0-9], not \d or str.isdigit(): those also take "²" (which int() refuses) and "٣" or full-width
+# digits (which int() reads as 3).
+_COUNT = re.compile(r"[0-9]{1,18}")
+
+
+def parse_count(text: str) -> int | None:
+    """*text* as a count or offset (1 to 18 ASCII digits), or ``None`` if it is not one."""
+    return int(text) if _COUNT.fullmatch(text) else None
 
 
 def encode_marker(sequence: int) -> str:
@@ -21,8 +30,10 @@ def decode_marker(marker: str) -> int:
     try:
         text = base64.urlsafe_b64decode(marker + "=" * (-len(marker) % 4)).decode()
         if text.startswith(_MARKER_PREFIX):
-            return int(text[len(_MARKER_PREFIX) :])
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+            sequence = parse_count(text[len(_MARKER_PREFIX) :])
+            if sequence is not None:
+                return sequence
+    except (ValueError, binascii.Error):
         pass
     raise invalid(f"The marker {marker!r} is not valid. Pass the NextMarker of a previous page.")
 

@@ -13,6 +13,7 @@ import datetime
 import functools
 import itertools
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,55 @@ class MalformedRequest(ServiceError):
 
     def __init__(self, message: str) -> None:
         super().__init__("InvalidArgument", message)
+
+
+MAX_DEPTH = 64
+"""How deep a request body may nest (elements in XML, objects and arrays in JSON); the deepest
+request either service models nests 6 levels."""
+
+TOO_DEEP_MESSAGE = f"The request body is nested more than {MAX_DEPTH} levels deep."
+
+_SHOWN_LENGTH = 64
+_INTEGER = re.compile(r"-?[0-9]{1,20}")  # [0-9], not \d: only ASCII digits are digits here
+_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shown(text: str) -> str:
+    """*text* as an error message echoes it: in ``repr`` form, cut after 64 characters."""
+    if len(text) > _SHOWN_LENGTH:
+        return f"{text[:_SHOWN_LENGTH]!r}... ({len(text)} characters)"
+    return repr(text)
+
+
+def with_article(noun: str) -> str:
+    """*noun* with its indefinite article: ``a string``, ``an integer``."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether *text* holds a surrogate code point, which no UTF-8 text can carry."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def well_formed(text: str) -> str:
+    """*text* with surrogate pairs joined and every unpaired surrogate replaced by U+FFFD."""
+    if not has_surrogate(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def integer(text: str, kind: str = "integer") -> int | None:
+    """*text* as an *kind* (``integer``, 32-bit, or ``long``), or ``None`` if it is not one.
+
+    Only an optional ``-`` and ASCII digits are accepted: ``int()`` alone would also take
+    ``"٣"``, full-width digits, spaces, ``+`` and ``_``.
+    """
+    if _INTEGER.fullmatch(text) is None:
+        return None
+    value = int(text)
+    low, high = _RANGES.get(kind, _RANGES["long"])
+    return value if low <= value <= high else None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -154,7 +204,10 @@ def scalar(shape: Shape, text: str, name: str) -> Any:
     kind = shape.type_name
     try:
         if kind in ("integer", "long"):
-            return int(text)
+            value = integer(text, kind)
+            if value is None:
+                raise ValueError(text)
+            return value
         if kind == "boolean":
             if text not in ("true", "false"):
                 raise ValueError(text)
@@ -162,10 +215,11 @@ def scalar(shape: Shape, text: str, name: str) -> Any:
         if kind == "blob":
             return base64.b64decode(text, validate=True)
         if kind == "timestamp":
-            return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (ValueError, binascii.Error):
+            stamp = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return stamp if stamp.tzinfo else stamp.replace(tzinfo=datetime.timezone.utc)
+    except (ValueError, OverflowError, binascii.Error):
         raise MalformedRequest(
-            f"{name} has a value that is not a valid {kind}: {text!r}."
+            f"{name} has a value that is not a valid {kind}: {shown(text)}."
         ) from None
     return text
 

@@ -12,16 +12,18 @@ half of the time the performance budget leaves cfmock on top of botocore.)
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from typing import Any
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape
 
 from botocore.model import ListShape, OperationModel, ServiceModel, Shape, StructureShape
 
 from cfmock._wire.http import HttpRequest, HttpResponse
 from cfmock._wire.rest import (
+    MAX_DEPTH,
     THROTTLING_ERRORS,
+    TOO_DEEP_MESSAGE,
     Field,
     MalformedRequest,
     check_required,
@@ -33,6 +35,8 @@ from cfmock._wire.rest import (
     parse_located,
     scalar,
     text_of,
+    well_formed,
+    with_article,
 )
 from cfmock.exceptions import ServiceError
 
@@ -42,6 +46,7 @@ __all__ = [
     "MalformedRequest",
     "check_required",
     "error_metadata",
+    "escape",
     "fields_of",
     "format_timestamp",
     "located_headers",
@@ -54,6 +59,32 @@ __all__ = [
 ]
 
 XML_CONTENT_TYPE = "text/xml"
+
+MAX_ATTRIBUTES = 64
+"""How many XML attributes a request body may carry in all (CloudFront's requests use none)."""
+
+# What a string cannot carry into XML 1.0 as it is: the markup characters, CR (an XML parser
+# reads a raw CR as LF, so it travels as a character reference), and the code points XML forbids:
+# C0 controls other than TAB and LF, surrogates, U+FFFE and U+FFFF.
+_NEEDS_ESCAPING = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPES = {
+    **dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF], "\ufffd"),
+    ord("&"): "&amp;",
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+    ord("\r"): "&#13;",
+}
+
+
+def escape(text: str) -> str:
+    """*text* as XML character data that any XML parser reads back as *text*.
+
+    Code points XML cannot carry (C0 controls but TAB, LF and CR; U+FFFE, U+FFFF; unpaired
+    surrogates) become U+FFFD, and CR is written ``&#13;`` so that it is not read as LF.
+    """
+    if _NEEDS_ESCAPING.search(text) is None:
+        return text
+    return well_formed(text).translate(_ESCAPES)
 
 
 def namespace(model: ServiceModel) -> str:
@@ -103,15 +134,44 @@ def parse_request(
 
 
 def _xml_root(body: bytes, expected: str) -> ElementTree.Element:
+    # A document type declaration is the only way to declare entities (billion laughs) or
+    # default attributes; CloudFront's requests never carry one. UTF-16 and UTF-32 bodies always
+    # hold NUL bytes, and would hide a declaration from this byte search.
+    if b"<!DOCTYPE" in body:
+        raise MalformedRequest(DOCTYPE_MESSAGE)
+    if b"\x00" in body:
+        raise MalformedRequest(NOT_UTF8_MESSAGE)
     try:
         root = ElementTree.fromstring(body)
-    except ElementTree.ParseError as error:
+    except (ElementTree.ParseError, LookupError, ValueError) as error:
+        # LookupError and ValueError: an unknown or multi-byte encoding in the XML declaration.
         raise MalformedRequest(f"The request body is not well-formed XML: {error}.") from None
+    # Each element needs a "<" and each attribute a "=": most bodies skip the walk.
+    if body.count(b"<") > MAX_DEPTH or body.count(b"=") > MAX_ATTRIBUTES:
+        _check_size(root)
     if _local_name(root) != expected:
         raise MalformedRequest(
             f"The request body's root element is {_local_name(root)}; expected {expected}."
         )
     return root
+
+
+DOCTYPE_MESSAGE = "The request body must not contain a document type declaration (<!DOCTYPE>)."
+NOT_UTF8_MESSAGE = "The request body is not well-formed XML: it holds NUL bytes; send UTF-8."
+TOO_MANY_ATTRIBUTES_MESSAGE = f"The request body has more than {MAX_ATTRIBUTES} XML attributes."
+
+
+def _check_size(root: ElementTree.Element) -> None:
+    attributes = 0
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise MalformedRequest(TOO_DEEP_MESSAGE)
+        attributes += len(element.attrib)
+        if attributes > MAX_ATTRIBUTES:
+            raise MalformedRequest(TOO_MANY_ATTRIBUTES_MESSAGE)
+        stack.extend((child, depth + 1) for child in element)
 
 
 def _local_name(element: ElementTree.Element) -> str:
@@ -139,7 +199,9 @@ def _from_xml(shape: Shape, element: ElementTree.Element, name: str) -> Any:
             if _local_name(child) == item_name
         ]
     if len(element):
-        raise MalformedRequest(f"{name} must be a {shape.type_name}, not an element with children.")
+        raise MalformedRequest(
+            f"{name} must be {with_article(shape.type_name)}, not an element with children."
+        )
     return scalar(shape, element.text or "", name)
 
 
@@ -163,7 +225,10 @@ def serialize_response(
             member = shape.members[payload]
             value = output.get(payload)
             if member.type_name in ("blob", "string"):
-                body = value.encode("utf-8") if isinstance(value, str) else (value or b"")
+                if isinstance(value, str):
+                    body = well_formed(value).encode("utf-8")
+                else:
+                    body = value or b""
             elif isinstance(member, StructureShape) and value is not None:
                 root = member.serialization.get("name", payload)
                 body = _document(model, root, fields_of(member).body, value)
@@ -220,5 +285,8 @@ def _write(parts: list[str], name: str, shape: Shape, value: Any) -> None:
         for item in value:
             _write(parts, item_name, shape.member, item)
         parts.append(f"</{name}>")
+    elif shape.type_name == "string":
+        parts.append(f"<{name}>{escape(str(value))}</{name}>")
     else:
-        parts.append(f"<{name}>{escape(text_of(shape, value))}</{name}>")
+        # Numbers, booleans, base64 and timestamps: nothing to escape.
+        parts.append(f"<{name}>{text_of(shape, value)}</{name}>")
