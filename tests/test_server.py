@@ -30,6 +30,7 @@ from cfmock._fronts.server import (
     MockServer,
 )
 from cfmock._options import MockOptions
+from cfmock._wire.http import HttpResponse
 from tests.scaffolding import CODE, ETAG_V1, STALE_IF_MATCH, config, error_of
 
 
@@ -842,3 +843,28 @@ def test_a_connection_close_request_is_answered_and_closed(server: MockServer) -
         assert (answer.status, answer.headers["connection"]) == (200, "close")
         assert raw.rest() == b""
     assert list(server.dispatcher.calls) == []
+
+
+def test_a_refused_head_request_gets_no_body_unless_it_was_not_understood(server) -> None:
+    with Raw(server) as raw:
+        answer = raw.send(request(b"HEAD / HTTP/1.1\nHost: a b")).answer(head=True)
+        assert (answer.status, answer.headers["connection"], answer.body) == (400, "close", b"")
+        assert raw.rest() == b""
+    with Raw(server) as raw:
+        # Not a request line: nothing says it is HEAD, so the answer has its body.
+        answer = raw.send(request(b"HEAD /x HTTP/9\nHost: a")).answer()
+        assert answer.error() == malformed("illegal request line: b'HEAD /x HTTP/9'")
+        assert raw.rest() == b""
+
+
+def test_an_answer_h11_cannot_send_is_a_500(server, monkeypatch, caplog) -> None:
+    def bad_header(request: Any, service: str) -> HttpResponse:
+        return HttpResponse(200, {"ETag": "E1\r\nSet-Cookie: x"}, b"", "ListConnectionFunctions")
+
+    monkeypatch.setattr(server.dispatcher, "dispatch", bad_header)
+    with Raw(server) as raw:
+        answer = raw.send(LIST).answer()
+        assert answer.error()[:2] == (500, "InternalFailure")
+        assert "set-cookie" not in answer.headers
+    [bug] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert bug.getMessage() == "cfmock bug while answering POST /2020-05-31/connection-functions"

@@ -198,6 +198,7 @@ class _Connection(socketserver.BaseRequestHandler):
         self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD_BYTES)
         self._head = bytearray()
         self._head_size = 0
+        self._request_method: bytes | None = None
         self._peer_closed = False
 
     def handle(self) -> None:
@@ -212,6 +213,7 @@ class _Connection(socketserver.BaseRequestHandler):
         pending = self._h11.trailing_data[0]  # what the client sent after the last request
         self._head = bytearray(pending[:_LOGGED_HEAD_BYTES])
         self._head_size = len(pending)
+        self._request_method = None
         method, target, service = "-", "-", CLOUDFRONT
         try:
             try:
@@ -222,6 +224,7 @@ class _Connection(socketserver.BaseRequestHandler):
                 raise
             if not isinstance(event, h11.Request):
                 return False  # the client closed the connection between requests
+            self._request_method = event.method
             raw_target = event.target.decode("ascii")
             method = _printable(event.method.decode("ascii"))
             target = _printable(raw_target)
@@ -246,10 +249,12 @@ class _Connection(socketserver.BaseRequestHandler):
             response = self._answer(
                 dispatcher, event.method.decode("ascii"), raw_target, headers, body
             )
+            head = _response_head(response, close=False)  # checks the header fields
         except Exception as error:
             log.exception("cfmock bug while answering %s %s", method, target)
             response = _internal_failure(service, method, target, error)
-        self._send(response, method, target)
+            head = _response_head(response, close=False)
+        self._send(head, response, method, target)
         if self._h11.our_state is h11.DONE and self._h11.their_state is h11.DONE:
             return True
         self._linger()  # the client asked to close (or speaks HTTP/1.0)
@@ -337,27 +342,21 @@ class _Connection(socketserver.BaseRequestHandler):
             response = error_response(service, error)
         else:
             response = _unmodeled(service, error, refused.status)
-        self._send(replace(response, operation="-"), method, target, close=True)
+        response = replace(response, operation="-")
+        self._send(_response_head(response, close=True), response, method, target)
         self._linger()
         return False
 
-    def _send(self, response: HttpResponse, method: str, target: str, close: bool = False) -> None:
-        status = response.status
-        headers = [(b"Server", b"cfmock"), (b"Date", email.utils.formatdate(usegmt=True).encode())]
-        headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
-        if status not in (204, 304):
-            headers.append((b"Content-Length", str(len(response.body)).encode("ascii")))
-        if close:
-            headers.append((b"Connection", b"close"))
-        reason = _REASONS.get(status, b"")
-        out = self._h11.send(h11.Response(status_code=status, headers=headers, reason=reason))
-        if method != "HEAD" and response.body:
+    def _send(self, head: h11.Response, response: HttpResponse, method: str, target: str) -> None:
+        out = self._h11.send(head)
+        # A HEAD request that h11 parsed gets no body (*method* is only what the log shows).
+        if self._request_method != b"HEAD" and response.body:
             out += self._h11.send(h11.Data(data=response.body))
         out += self._h11.send(h11.EndOfMessage())
         operation = response.operation or "-"
         error_code = f" {response.error_code}" if response.error_code else ""
         # Logged before it is sent: a client that has the answer finds it in the log.
-        log.info("%s %s -> %s %s%s", method, target, status, operation, error_code)
+        log.info("%s %s -> %s %s%s", method, target, response.status, operation, error_code)
         self.request.sendall(out)
 
     def _linger(self) -> None:
@@ -383,6 +382,18 @@ class _Connection(socketserver.BaseRequestHandler):
                 discarded += len(data)
         except OSError:  # includes the timeout: nothing more to wait for
             return
+
+
+def _response_head(response: HttpResponse, close: bool) -> h11.Response:
+    """The status line and header fields of *response*, with its length; h11 checks them."""
+    status = response.status
+    headers = [(b"Server", b"cfmock"), (b"Date", email.utils.formatdate(usegmt=True).encode())]
+    headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
+    if status not in (204, 304):
+        headers.append((b"Content-Length", str(len(response.body)).encode("ascii")))
+    if close:
+        headers.append((b"Connection", b"close"))
+    return h11.Response(status_code=status, headers=headers, reason=_REASONS.get(status, b""))
 
 
 def _headers(event: h11.Request) -> dict[str, str]:
