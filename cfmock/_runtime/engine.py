@@ -1,9 +1,12 @@
 """Runs a connection function's JavaScript in a fresh, isolated QuickJS context.
 
-The engine refuses calls into Python while a time limit is set, so the whole runtime surface
-lives in JavaScript (``_js/prelude.js``). The host hands it one JSON string (the event, the
-KeyValueStore snapshot and the frozen clock), and reads one JSON string back: no live
-JavaScript object ever reaches Python, so no user getter can run outside the limits.
+The context lives in a worker process (``worker.py``, managed by ``pool.py``), so that a run can
+be stopped at a wall-clock deadline: QuickJS itself only offers a CPU-clock limit, which on a
+busy machine lets an endless loop run for many seconds. The host sends the worker the script
+and one JSON string (the event, the KeyValueStore snapshot, the frozen clock and the output
+limits); the runtime surface lives in JavaScript (``js/prelude.js``). What the run decides,
+logs and throws comes back as plain strings as it happens, so no user getter runs outside the
+sandbox and nothing the code does afterwards can change what it decided.
 """
 
 from __future__ import annotations
@@ -12,23 +15,36 @@ import datetime
 import functools
 import json
 import re
-import time
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
+
+from cfmock._runtime import pool as _pool
+from cfmock._runtime import worker as _protocol
 
 MEMORY_LIMIT = 64 * 1024 * 1024
 """Bytes a run may allocate; more ends it with an out-of-memory error."""
 STACK_LIMIT = 1024 * 1024
 """Bytes of JavaScript stack; deeper recursion ends in a RangeError."""
 TIME_LIMIT = 1.0
-"""Seconds a run may take, jobs included, before it is stopped."""
+"""Seconds of wall-clock time a run may take, jobs included, before its worker is killed."""
 COMPUTE_BUDGET = 0.005
 """CloudFront's 5 ms execution limit, the 100 of ComputeUtilization."""
+POOL_SIZE = 4
+"""Worker processes at most; more threads running functions at once wait for one."""
+MAX_LOG_BYTES = _protocol.MAX_LOG_BYTES
+MAX_LOG_ENTRIES = _protocol.MAX_LOG_ENTRIES
+MAX_CUSTOM_DATA_BYTES = _protocol.MAX_CUSTOM_DATA_BYTES
+MAX_ERROR_BYTES = _protocol.MAX_ERROR_BYTES
 TIMEOUT_MESSAGE = "InternalError: The function exceeded the maximum allowed time"
 OUT_OF_MEMORY_MESSAGE = "InternalError: out of memory"
+WORKER_FAILED_MESSAGE = "InternalError: the runtime worker failed"
+"""The worker died or broke the protocol during the run (cfmock's failure, not the code's)."""
+WORKER_START_MESSAGE = "InternalError: the runtime worker could not start"
+NOT_UTF8_MESSAGE = "SyntaxError: the function code is not valid UTF-8"
+NUL_MESSAGE = "SyntaxError: the function code contains a NUL character, which cfmock cannot run"
+BAD_INPUT_MESSAGE = "InternalError: the event or KeyValueStore cannot be given to the runtime"
 
-_NAMED_ERROR = re.compile(r"^[A-Za-z]*Error: ")
 _IMPORT = re.compile(
     r"""^(?P<indent>[ \t]*)import\s+(?P<binding>\w+|\*\s+as\s+\w+|\{[^}]*\})\s+from\s+"""
     r"""(?P<quote>['"])(?P<module>[^'"]+)(?P=quote)[ \t]*;?""",
@@ -64,15 +80,23 @@ class RunResult:
         return json.dumps({"connection": decision}, separators=(",", ":"), ensure_ascii=False)
 
 
+MODULES = {"encoding": "encoding", "querystring": "querystring", "crypto-factory": "crypto"}
+"""The modules the prelude loads on first use, by the name it asks for, and their files."""
+
+
 @functools.cache
-def prelude() -> str:
-    """The runtime's JavaScript, with the modules it loads on first use embedded as strings."""
+def sources() -> dict[str, str]:
+    """The runtime's JavaScript: ``prelude`` and the modules it loads on first use."""
     folder = resources.files("cfmock._runtime") / "js"
-    text = (folder / "prelude.js").read_text(encoding="utf-8")
-    for name in ("encoding", "querystring", "crypto"):
-        source = (folder / f"{name}.js").read_text(encoding="utf-8")
-        text = text.replace(f"/* cfmock:source {name} */", json.dumps(source))
-    return text
+    found = {"prelude": (folder / "prelude.js").read_text(encoding="utf-8")}
+    for name, file in MODULES.items():
+        found[name] = (folder / f"{file}.js").read_text(encoding="utf-8")
+    return found
+
+
+def prelude() -> str:
+    """The JavaScript evaluated in every fresh context before the function's code."""
+    return sources()["prelude"]
 
 
 def to_script(code: str) -> str:
@@ -94,64 +118,56 @@ def to_script(code: str) -> str:
     return "'use strict';" + _IMPORT.sub(replace, code)
 
 
+_POOL = _pool.Pool(sources, MEMORY_LIMIT, STACK_LIMIT, POOL_SIZE)
+
+
 def run(
     code: bytes,
     event: dict[str, Any],
     kvs: KeyValueSnapshot | None,
     now: datetime.datetime,
 ) -> RunResult:
-    """Run ``connectionHandler(connection)`` from *code* against *event*."""
-    import quickjs  # loaded on first use: most tests never run JavaScript
+    """Run ``connectionHandler(connection)`` from *code* against *event*.
 
-    context = quickjs.Context()
-    context.set_memory_limit(MEMORY_LIMIT)
-    context.set_max_stack_size(STACK_LIMIT)
-    context.set_time_limit(TIME_LIMIT)
-    context.set("__cfmock_input", json.dumps(_input(event, kvs, now)))
-    context.eval(prelude())
-
-    started = time.thread_time()
-    deadline = time.perf_counter() + TIME_LIMIT
-    error = ""
-    timed_out = False
+    Never raises: whatever the code does, and whatever happens to the worker, the answer is a
+    result, with an error message when the run did not end normally.
+    """
     try:
-        script = to_script(code.decode("utf-8"))
-        _limit_to(context, deadline)
-        context.eval(script)
-        _limit_to(context, deadline)
-        context.eval(
-            '__cfmock_run(typeof connectionHandler === "function" ? connectionHandler : undefined)'
-        )
-        while _limit_to(context, deadline) and context.execute_pending_job():
-            pass
-        timed_out = time.perf_counter() >= deadline
+        source = code.decode("utf-8")
     except UnicodeDecodeError:
-        error = "SyntaxError: the function code is not valid UTF-8"
-    except (quickjs.JSException, quickjs.StackOverflow) as failure:
-        error = _error_line(str(failure))
-        timed_out = error == "InternalError: interrupted"
-    cpu = time.thread_time() - started
-
-    state = _read_state(context)
-    if timed_out:
+        return _not_run(NOT_UTF8_MESSAGE)
+    if "\0" in source:
+        # The engine takes the script as a C string.
+        return _not_run(NUL_MESSAGE)
+    try:
+        payload = json.dumps(_input(event, kvs, now), allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return _not_run(BAD_INPUT_MESSAGE)
+    outcome = _POOL.execute(to_script(source), payload, TIME_LIMIT)
+    error = outcome.error
+    finished = outcome.status == _pool.ANSWERED
+    if outcome.status == _pool.TIMED_OUT:
         error = TIMEOUT_MESSAGE
-    elif (error or not state or state.get("error")) and _memory_exhausted(context):
-        # Out of memory, QuickJS may throw null or fail the read-back: name the real cause.
-        error = OUT_OF_MEMORY_MESSAGE
-    elif not error:
-        error = state.get("error") or ""
-    if not error and state.get("pending"):
+    elif outcome.status == _pool.FAILED:
+        error = WORKER_FAILED_MESSAGE
+    elif outcome.status == _pool.NOT_STARTED:
+        error = WORKER_START_MESSAGE
+    elif outcome.pending:
         # Nothing is left to run but the handler's promise never settled: at the edge the
         # function would wait until CloudFront stopped it.
-        error, timed_out = TIMEOUT_MESSAGE, True
-    utilization = 100 if timed_out else min(100, round(cpu / COMPUTE_BUDGET * 100))
+        error, finished = TIMEOUT_MESSAGE, False
+    utilization = min(100, round(outcome.cpu / COMPUTE_BUDGET * 100)) if finished else 100
     return RunResult(
-        action="allow" if state.get("action") == "allow" and not error else "deny",
-        custom_data=state.get("customData"),
-        logs=tuple(state.get("logs", ())),
+        action="allow" if outcome.action == "allow" and not error else "deny",
+        custom_data=outcome.custom_data,
+        logs=outcome.logs,
         error=error,
         compute_utilization=utilization,
     )
+
+
+def _not_run(error: str) -> RunResult:
+    return RunResult(action="deny", custom_data=None, logs=(), error=error, compute_utilization=0)
 
 
 def _input(
@@ -164,40 +180,13 @@ def _input(
             "creationDateTime": _iso(kvs.created),
             "lastUpdatedDateTime": _iso(kvs.last_updated),
         }
-    return {"event": event, "kvs": store, "now": int(now.timestamp() * 1000)}
-
-
-def _read_state(context: Any) -> dict[str, Any]:
-    import quickjs
-
-    try:
-        text = context.eval("__cfmock_result()")
-    except (quickjs.JSException, quickjs.StackOverflow):
-        # The run exhausted the engine (memory, say): what it had logged is lost with it.
-        return {}
-    state = json.loads(json.loads(text)) if isinstance(text, str) else None
-    return state if isinstance(state, dict) else {}
-
-
-def _memory_exhausted(context: Any) -> bool:
-    used: int = context.memory()["malloc_size"]
-    return used > MEMORY_LIMIT * 0.9
-
-
-def _limit_to(context: Any, deadline: float) -> bool:
-    # The engine's own limit restarts with every evaluation and every job, so each step gets
-    # only what is left of the run's one budget; False once it is spent.
-    remaining = deadline - time.perf_counter()
-    if remaining <= 0:
-        return False
-    context.set_time_limit(remaining)
-    return True
-
-
-def _error_line(message: str) -> str:
-    """The first line of an engine error, as ``Name: message`` like the handler path writes."""
-    line = message.strip().splitlines()[0] if message.strip() else ""
-    return line if _NAMED_ERROR.match(line) else f"Error: {line}"
+    limits = {
+        "logBytes": MAX_LOG_BYTES,
+        "logEntries": MAX_LOG_ENTRIES,
+        "customDataBytes": MAX_CUSTOM_DATA_BYTES,
+        "errorBytes": MAX_ERROR_BYTES,
+    }
+    return {"event": event, "kvs": store, "now": int(now.timestamp() * 1000), "limits": limits}
 
 
 def _iso(value: datetime.datetime) -> str:

@@ -1,41 +1,116 @@
 // cfmock's emulation of CloudFront's cloudfront-js-2.0 runtime for connection functions.
 //
-// Evaluated in a fresh QuickJS context before the function's code. It reads its input from
-// the global string __cfmock_input, defines the runtime surface (console, Buffer,
+// Evaluated in a fresh QuickJS context before the run's input is known (the worker prepares the
+// next context while it waits). It defines the runtime surface (console, Buffer,
 // TextEncoder/TextDecoder, require, the 'cloudfront' module, a frozen Date), removes what
-// CloudFront refuses (eval, the Function constructor), and leaves two entry points for the
-// host: __cfmock_run(handler) and __cfmock_result(), which returns one JSON string.
-// Everything the host later relies on is captured here, before user code can replace it.
+// CloudFront refuses (eval, the Function constructor), and evaluates to one function, `control`,
+// that only the host holds: control("input", json) takes the run's input before the user's
+// code runs, and control("run") calls connectionHandler.
+//
+// What the run decides, logs and throws leaves at once through the host's __cfmock_host
+// callable, never by a read-back at the end: nothing user code does afterwards (replacing
+// String, JSON, Object.defineProperty, Array.prototype, ...) can change what was reported.
+// Everything this file uses after user code has started is captured here, before it can be
+// replaced, and none of it iterates (no destructuring, spread or for-of).
 "use strict";
 (function (global) {
-  const input = JSON.parse(global.__cfmock_input);
-  delete global.__cfmock_input;
+  const callHost = global.__cfmock_host;
+  delete global.__cfmock_host;
 
+  const uncurry = Function.prototype.bind.bind(Function.prototype.call);
+  const StringOf = String;
+  const charCodeAt = uncurry(String.prototype.charCodeAt);
+  const sliceString = uncurry(String.prototype.slice);
+  const indexOf = uncurry(String.prototype.indexOf);
+  const toWellFormed = uncurry(String.prototype.toWellFormed);
+  const hasOwn = uncurry(Object.prototype.hasOwnProperty);
   const stringify = JSON.stringify;
   const parseJson = JSON.parse;
   const defineProperty = Object.defineProperty;
   const freeze = Object.freeze;
+  const objectKeys = Object.keys;
+  const construct = Reflect.construct;
   const promiseResolve = Promise.resolve.bind(Promise);
   const promiseReject = Promise.reject.bind(Promise);
-  const promiseThen = Function.prototype.call.bind(Promise.prototype.then);
+  const promiseThen = uncurry(Promise.prototype.then);
   const RealDate = Date;
 
-  const state = Object.create(null);
-  state.action = null;
-  state.customData = null;
-  state.error = null;
-  state.logs = [];
-  state.pending = false;
-
-  function append(list, value) {
-    defineProperty(list, list.length, { value, writable: true, enumerable: true, configurable: true });
+  // The engine hands strings to the host as C strings, which end at a NUL: a string with one
+  // travels as JSON instead.
+  function host(kind, text) {
+    return indexOf(text, "\0") === -1 ? callHost(kind, text) : callHost(kind, stringify(text), true);
   }
 
-  function describe(error) {
-    if (error !== null && typeof error === "object" && typeof error.message === "string") {
-      return `${error.name || "Error"}: ${error.message}`;
+  // Set by control("input").
+  let now = 0;
+  let store = null;
+  let connection = null;
+  let limits = { logBytes: 10240, logEntries: 10240, customDataBytes: 800, errorBytes: 10240 };
+
+  // -- Strings that leave the engine ------------------------------------------------------------
+
+  // cut(text, limit): the longest prefix of text whose UTF-8 form fits in limit bytes, never
+  // splitting a character, with unpaired surrogates replaced by U+FFFD (3 bytes each). It reads
+  // at most limit + 1 code units, so a 60 MiB string costs no more than a short one. Its size
+  // in bytes is left in cutBytes, and whether it is the whole text in cutWhole.
+  let cutBytes = 0;
+  let cutWhole = true;
+
+  function cut(text, limit) {
+    const length = text.length;
+    let bytes = 0;
+    let index = 0;
+    while (index < length) {
+      const unit = charCodeAt(text, index);
+      let size = 3;
+      let width = 1;
+      if (unit < 0x80) size = 1;
+      else if (unit < 0x800) size = 2;
+      else if (unit >= 0xd800 && unit < 0xdc00 && index + 1 < length) {
+        const next = charCodeAt(text, index + 1);
+        if (next >= 0xdc00 && next < 0xe000) {
+          size = 4;
+          width = 2;
+        }
+      }
+      if (bytes + size > limit) break;
+      bytes += size;
+      index += width;
     }
-    return `Error: ${String(error)}`;
+    cutBytes = bytes;
+    cutWhole = index === length;
+    return toWellFormed(cutWhole ? text : sliceString(text, 0, index));
+  }
+
+  // The thrown value as "Name: message". A getter that throws, a Proxy, or a value whose
+  // conversion to a string throws cannot make this throw.
+  const UNDESCRIBABLE = "Error: the thrown value cannot be converted to a string";
+
+  function describe(error) {
+    if (error !== null && typeof error === "object") {
+      try {
+        const message = error.message;
+        if (typeof message === "string") {
+          const name = error.name;
+          return (name ? StringOf(name) : "Error") + ": " + message;
+        }
+      } catch (ignored) {
+        // A getter threw: describe the value itself, below.
+      }
+    }
+    try {
+      return "Error: " + StringOf(error);
+    } catch (ignored) {
+      return UNDESCRIBABLE;
+    }
+  }
+
+  let failed = false;
+
+  function fail(error) {
+    if (failed) return;
+    failed = true;
+    host("fail", cut(describe(error), limits.errorBytes));
   }
 
   // -- Modules loaded on first use -------------------------------------------------------------
@@ -45,28 +120,27 @@
   const evaluate = global.eval;
   const loaded = Object.create(null);
 
-  function load(name, source) {
-    if (!(name in loaded)) loaded[name] = evaluate(source);
+  // Each module's source comes from the host, as a string, the first time it is used.
+  function load(name) {
+    if (!(name in loaded)) loaded[name] = evaluate(host("source", name));
     return loaded[name];
   }
 
-  const encoding = () => load("encoding", /* cfmock:source encoding */);
-  const querystring = () => load("querystring", /* cfmock:source querystring */);
+  const encoding = () => load("encoding");
+  const querystring = () => load("querystring");
   const crypto = () => {
-    if (!("crypto" in loaded)) loaded.crypto = evaluate(/* cfmock:source crypto */)(encoding());
+    if (!("crypto" in loaded)) loaded.crypto = load("crypto-factory")(encoding());
     return loaded.crypto;
   };
 
   // -- The 'cloudfront' module: cf.kvs() --------------------------------------------------------
-
-  const store = input.kvs;
 
   function kvs() {
     if (store === null) {
       throw new Error("No KeyValueStore is associated with this function");
     }
     const data = store.data;
-    const has = (key) => Object.prototype.hasOwnProperty.call(data, key);
+    const has = (key) => hasOwn(data, key);
     return freeze({
       get(key, options) {
         const format = (options && options.format) || "string";
@@ -88,7 +162,7 @@
         return promiseResolve({
           creationDateTime: store.creationDateTime,
           lastUpdatedDateTime: store.lastUpdatedDateTime,
-          keyCount: Object.keys(data).length,
+          keyCount: objectKeys(data).length,
         });
       },
     });
@@ -99,7 +173,7 @@
   const modules = { crypto, querystring, buffer: () => freeze({ Buffer: encoding().Buffer }) };
 
   function require(name) {
-    if (Object.prototype.hasOwnProperty.call(modules, name)) return modules[name]();
+    if (hasOwn(modules, name)) return modules[name]();
     throw new Error(`Cannot find module '${name}'`);
   }
 
@@ -115,26 +189,43 @@
     if (value !== null && typeof value === "object") {
       try {
         const text = stringify(value);
-        if (text !== undefined) return text;
+        if (typeof text === "string") return text;
       } catch (error) {
         // Circular or otherwise unserializable: fall through to String().
       }
     }
-    return String(value);
+    return StringOf(value);
   }
+
+  // The logs are cut at limits.logBytes of UTF-8 in total, at a character boundary; the entry
+  // that crosses the limit keeps what fits and every later entry is dropped.
+  let logBytesLeft = 0;
+  let logEntries = 0;
+  let logsFull = false;
 
   const console = freeze({
     log(value) {
-      append(state.logs, show(value));
+      const text = show(value);
+      if (logsFull) return;
+      if (logEntries >= limits.logEntries) {
+        logsFull = true;
+        return;
+      }
+      const piece = cut(text, logBytesLeft);
+      if (!cutWhole) {
+        logsFull = true;
+        if (piece === "") return;
+      }
+      logBytesLeft -= cutBytes;
+      logEntries += 1;
+      host("log", piece);
     },
   });
-
-  const now = input.now;
 
   // A function, not a class, so that Date() without `new` still returns a string.
   function FrozenDate(...args) {
     if (new.target === undefined) return new RealDate(now).toString();
-    return Reflect.construct(RealDate, args.length === 0 ? [now] : args, new.target);
+    return construct(RealDate, args.length === 0 ? [now] : args, new.target);
   }
   FrozenDate.prototype = RealDate.prototype;
   FrozenDate.now = () => now;
@@ -182,79 +273,71 @@
 
   // -- The connection object and the host's entry points --------------------------------------
 
-  const MAX_CUSTOM_DATA_BYTES = 800;
-
-  function truncateUtf8(text, limit) {
-    if (text.length * 3 <= limit) return text;
-    const { utf8Encode, utf8Decode } = encoding();
-    const bytes = utf8Encode(text);
-    if (bytes.length <= limit) return text;
-    let end = limit;
-    while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
-    return utf8Decode(bytes.subarray(0, end));
-  }
-
-  const connection = parseJson(stringify(input.event));
+  let decided = false;
   const decide = (action) => () => {
-    if (state.action === null) state.action = action;
+    if (decided) return;
+    decided = true;
+    host("decide", action);
   };
-  defineProperty(connection, "allow", { value: decide("allow") });
-  defineProperty(connection, "deny", { value: decide("deny") });
-  defineProperty(connection, "logCustomData", {
-    value(data) {
-      state.customData = truncateUtf8(String(data), MAX_CUSTOM_DATA_BYTES);
-    },
-  });
-  if (connection.clientCertificate && connection.clientCertificate.certificates && !("clientCertInfo" in connection)) {
-    defineProperty(connection, "clientCertInfo", {
-      get: () => connection.clientCertificate.certificates.leaf,
-      enumerable: false,
+
+  function begin(text) {
+    const input = parseJson(text);
+    now = input.now;
+    store = input.kvs;
+    limits = input.limits;
+    logBytesLeft = limits.logBytes;
+    connection = input.event;
+    defineProperty(connection, "allow", { value: decide("allow") });
+    defineProperty(connection, "deny", { value: decide("deny") });
+    defineProperty(connection, "logCustomData", {
+      value(data) {
+        host("custom", cut(StringOf(data), limits.customDataBytes));
+      },
     });
+    if (connection.clientCertificate && connection.clientCertificate.certificates && !("clientCertInfo" in connection)) {
+      defineProperty(connection, "clientCertInfo", {
+        get: () => connection.clientCertificate.certificates.leaf,
+        enumerable: false,
+      });
+    }
   }
 
-  defineProperty(global, "__cfmock_run", {
-    value(handler) {
-      if (typeof handler !== "function") {
-        state.error = "ReferenceError: connectionHandler is not defined";
-        return;
-      }
-      let result;
-      try {
-        result = handler(connection);
-      } catch (error) {
-        state.error = describe(error);
-        return;
-      }
-      if (result !== null && (typeof result === "object" || typeof result === "function") && typeof result.then === "function") {
-        state.pending = true;
-        promiseThen(
-          promiseResolve(result),
-          () => {
-            state.pending = false;
-          },
-          (error) => {
-            state.pending = false;
-            state.error = describe(error);
-          },
-        );
-      }
-    },
-  });
+  const settled = () => host("settled", "");
 
-  // Built by hand from primitives: user code may have polluted Object.prototype (a toJSON,
-  // say) or Array.prototype, and only stringify() of a string primitive is immune to both.
-  defineProperty(global, "__cfmock_result", {
-    value() {
-      const logs = state.logs;
-      let text = "";
-      for (let i = 0; i < logs.length; i++) text += (i ? "," : "") + stringify(String(logs[i]));
-      const field = (value) => (value === null ? "null" : stringify(String(value)));
-      const result =
-        `{"action":${field(state.action)},"customData":${field(state.customData)},` +
-        `"error":${field(state.error)},"pending":${state.pending === true},"logs":[${text}]}`;
-      // Concatenation leaves a rope string, which the host binding cannot read; stringify()
-      // returns the same text, quoted, as one flat string.
-      return stringify(result);
-    },
-  });
+  // Calls connectionHandler; "pending" when it returned a promise (or thenable) that has not
+  // settled yet, whose outcome arrives through host("settled") and host("fail").
+  function run() {
+    let handler;
+    try {
+      handler = evaluate('typeof connectionHandler === "function" ? connectionHandler : undefined');
+    } catch (error) {
+      fail(error);
+      return "done";
+    }
+    if (typeof handler !== "function") {
+      failed = true;
+      host("fail", "ReferenceError: connectionHandler is not defined");
+      return "done";
+    }
+    let result;
+    try {
+      result = handler(connection);
+      if (result !== null && (typeof result === "object" || typeof result === "function") && typeof result.then === "function") {
+        promiseThen(promiseResolve(result), settled, (error) => {
+          fail(error);
+          settled();
+        });
+        return "pending";
+      }
+    } catch (error) {
+      fail(error);
+    }
+    return "done";
+  }
+
+  return function control(step, argument) {
+    if (step === "input") return begin(argument);
+    if (step === "run") return run();
+    throw new Error(`unknown step ${step}`);
+  };
 })(globalThis);

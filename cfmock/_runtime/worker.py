@@ -1,0 +1,394 @@
+"""The worker process that runs connection functions, and the protocol it speaks with cfmock.
+
+cfmock starts this file as a script (``python -I -S -B worker.py QUICKJS_DIR AREA_FD``, see
+``pool.py``) and keeps the process for many runs. It imports only the standard library and
+quickjs-ng's extension module ``_quickjs``, from the directory it is given, so it starts fast
+and inherits nothing from the user's environment. The parent imports this module too, for the
+constants and the framing below; importing it does not load the engine.
+
+Each run gets a fresh QuickJS context, prepared (the prelude evaluated) while the worker waits
+for the request, so no state leaks from one run to the next. Nothing bounds a run's time in
+here: the parent kills the process at its wall-clock deadline. What user code decides, logs
+and throws is reported through one host callable as it happens:
+
+* the logs and the custom data go into the *area*, a small file the parent also maps, so they
+  survive that kill: the parent reads them back whether or not an answer arrives;
+* the decision and the error go into the answer frame.
+
+Frames, both ways, are a 4-byte little-endian length and that many bytes:
+
+* parent -> worker: ``I`` + memory limit and stack size (``<QQ``) + the JavaScript sources
+  (``pack_texts``: the prelude and the modules it loads on first use), once; then
+  ``R`` + the script's length in bytes (``<I``) + the script + the input JSON, once a run.
+* worker -> parent: ``H`` once the first context is ready; then, for each run, ``A`` + the
+  decision, flags and CPU seconds (``ANSWER``) + the error message in UTF-8.
+
+The worker exits when its standard input closes (the parent is gone). A run that is still going
+after ``BACKSTOP_SECONDS`` ends the process (``SIGALRM``), in case no parent is left to kill it.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import signal
+import struct
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, BinaryIO
+
+FRAME = struct.Struct("<I")
+"""Every frame starts with its length."""
+INIT, RUN, HELLO, ANSWER_KIND = b"I", b"R", b"H", b"A"
+LIMITS = struct.Struct("<QQ")
+SCRIPT_LENGTH = struct.Struct("<I")
+ANSWER = struct.Struct("<cBBxd")
+"""An answer: ``A``, the decision (``ACTIONS`` index), flags, padding, CPU seconds."""
+ACTIONS = (None, "allow", "deny")
+FLAG_PENDING = 1
+"""The handler's promise never settled: nothing was left to run while it was pending."""
+
+MAX_LOG_BYTES = 10_240
+"""The logs are cut at this many bytes of UTF-8 in total (spec decision 17)."""
+MAX_LOG_ENTRIES = 10_240
+"""And at this many entries, so that empty entries cannot grow them without end."""
+MAX_CUSTOM_DATA_BYTES = 800
+"""``logCustomData`` keeps at most this many bytes of UTF-8."""
+MAX_ERROR_BYTES = 10_240
+"""An error message is cut at this many bytes of UTF-8."""
+BACKSTOP_SECONDS = 30
+"""A run still going after this long ends the worker itself (only when no parent killed it)."""
+
+# The area: four 32-bit words, two custom-data slots, then the log entries, each a 16-bit length
+# and that many bytes of UTF-8. Word 0 is the bytes of log entries written, word 1 the
+# custom data (0: none; else the slot, 1 or 2, shifted 16 left, or'ed with its length). The
+# worker writes an entry or a slot first and then the word that makes it visible, one aligned
+# 32-bit store, so a worker killed at any instant leaves whole entries behind.
+HEADER_WORDS = 4
+CUSTOM_OFFSET = HEADER_WORDS * 4
+LOG_OFFSET = CUSTOM_OFFSET + 2 * MAX_CUSTOM_DATA_BYTES
+LOG_CAPACITY = MAX_LOG_BYTES + 2 * MAX_LOG_ENTRIES
+AREA_BYTES = LOG_OFFSET + LOG_CAPACITY
+
+
+def cut_utf8(data: bytes, limit: int) -> bytes:
+    """*data*, UTF-8, cut to at most *limit* bytes without splitting a character."""
+    if len(data) <= limit:
+        return data
+    end = limit
+    while end > 0 and data[end] & 0xC0 == 0x80:
+        end -= 1
+    return data[:end]
+
+
+class Area:
+    """The logs and custom data of the current run, in memory both processes map."""
+
+    def __init__(self, buffer: mmap.mmap) -> None:
+        self.buffer = buffer
+        self.words = memoryview(buffer)[: HEADER_WORDS * 4].cast("I")
+
+    def close(self) -> None:
+        self.words.release()
+        self.buffer.close()
+
+    def reset(self) -> None:
+        """Empty it for the next run (the parent's job, while the worker waits)."""
+        self.words[0] = 0
+        self.words[1] = 0
+
+    def append_log(self, data: bytes) -> bool:
+        used = self.words[0]
+        start = LOG_OFFSET + used
+        end = start + 2 + len(data)
+        if len(data) > 0xFFFF or end > LOG_OFFSET + LOG_CAPACITY:
+            return False
+        self.buffer[start : start + 2] = len(data).to_bytes(2, "little")
+        self.buffer[start + 2 : end] = data
+        self.words[0] = used + 2 + len(data)
+        return True
+
+    def set_custom_data(self, data: bytes) -> None:
+        data = cut_utf8(data, MAX_CUSTOM_DATA_BYTES)
+        slot = 2 if self.words[1] >> 16 == 1 else 1
+        start = CUSTOM_OFFSET + (slot - 1) * MAX_CUSTOM_DATA_BYTES
+        self.buffer[start : start + len(data)] = data
+        self.words[1] = slot << 16 | len(data)
+
+    def read(self) -> tuple[tuple[str, ...], str | None] | None:
+        """The logs and the custom data; None when what is there does not hold together."""
+        used = self.words[0]
+        state = self.words[1]
+        if used > LOG_CAPACITY:
+            return None
+        logs: list[str] = []
+        total = 0
+        position = LOG_OFFSET
+        end = LOG_OFFSET + used
+        while position < end:
+            size = int.from_bytes(self.buffer[position : position + 2], "little")
+            position += 2
+            if position + size > end:
+                return None
+            logs.append(self.buffer[position : position + size].decode("utf-8", "replace"))
+            total += size
+            position += size
+        if total > MAX_LOG_BYTES or len(logs) > MAX_LOG_ENTRIES:
+            return None
+        slot, size = state >> 16, state & 0xFFFF
+        custom_data = None
+        if slot in (1, 2) and size <= MAX_CUSTOM_DATA_BYTES:
+            start = CUSTOM_OFFSET + (slot - 1) * MAX_CUSTOM_DATA_BYTES
+            custom_data = self.buffer[start : start + size].decode("utf-8", "replace")
+        elif state != 0:
+            return None
+        return tuple(logs), custom_data
+
+
+# -- The worker's side -------------------------------------------------------------------------
+
+
+class _Run:
+    """One run's report, filled in by the prelude through the host callable."""
+
+    def __init__(self, area: Area, sources: dict[str, str]) -> None:
+        self.area = area
+        self.sources = sources
+        self.memory: Callable[[], bool] | None = None
+        self.action: str | None = None
+        self.error: str | None = None
+        self.out_of_memory = False
+        self.settled = False
+        self.log_bytes_left = MAX_LOG_BYTES
+        self.log_entries = 0
+        self.logs_full = False
+
+    def host(self, kind: str, text: str, encoded: bool = False) -> str | None:
+        # The prelude cuts and cleans every string before it gets here; these checks only
+        # keep the area's bounds whatever arrives.
+        if encoded:
+            text = _json_string(text)
+        if kind == "source":
+            return self.sources.get(text) if text != "prelude" else None
+        if kind == "log":
+            self._log(text)
+        elif kind == "custom":
+            self.area.set_custom_data(text.encode("utf-8", "replace"))
+        elif kind == "decide":
+            if self.action is None and text in ("allow", "deny"):
+                self.action = text
+        elif kind == "fail":
+            if self.error is None:
+                self.error = _cut_text(text, MAX_ERROR_BYTES)
+                # Short of memory, QuickJS may throw null: see now whether that is why (the
+                # memory may be free again once the run ends).
+                self.out_of_memory = self.memory is not None and self.memory()
+        elif kind == "settled":
+            self.settled = True
+        return None
+
+    def _log(self, text: str) -> None:
+        if self.logs_full:
+            return
+        if self.log_entries >= MAX_LOG_ENTRIES:
+            self.logs_full = True
+            return
+        data = text.encode("utf-8", "replace")
+        if len(data) > self.log_bytes_left:
+            self.logs_full = True
+            data = cut_utf8(data, self.log_bytes_left)
+            if not data:
+                return
+        if self.area.append_log(data):
+            self.log_bytes_left -= len(data)
+            self.log_entries += 1
+
+
+class _Prepared:
+    """A fresh context with the prelude evaluated, waiting for its one run."""
+
+    def __init__(
+        self, engine: Any, sources: dict[str, str], memory: int, stack: int, area: Area
+    ) -> None:
+        self.report = _Run(area, sources)
+        self.context = engine.Context()
+        self.context.set_memory_limit(memory)
+        self.context.set_max_stack_size(stack)
+        self.context.add_callable("__cfmock_host", self.report.host)
+        self.control = self.context.eval(sources["prelude"])
+        self.memory = memory
+
+    def exhausted(self) -> bool:
+        """Whether the run is using nearly all of its memory."""
+        used: int = self.context.memory()["malloc_size"]
+        return used > self.memory * 0.9
+
+
+class Worker:
+    """Runs one request after another, each in a context prepared beforehand."""
+
+    def __init__(
+        self, engine: Any, sources: dict[str, str], memory: int, stack: int, area: Area
+    ) -> None:
+        self.engine = engine
+        self.sources = sources
+        self.memory = memory
+        self.stack = stack
+        self.area = area
+
+    def prepare(self) -> _Prepared:
+        return _Prepared(self.engine, self.sources, self.memory, self.stack, self.area)
+
+    def run(self, prepared: _Prepared, request: bytes) -> bytes:
+        (length,) = SCRIPT_LENGTH.unpack_from(request, 1)
+        start = 1 + SCRIPT_LENGTH.size
+        script = request[start : start + length].decode("utf-8")
+        payload = request[start + length :].decode("utf-8")
+        report = prepared.report
+        report.memory = prepared.exhausted
+        context, control = prepared.context, prepared.control
+        failures = (self.engine.JSException, self.engine.StackOverflow)
+        error: str | None = None
+        out_of_memory = False
+        pending = False
+        cpu = 0.0
+        try:
+            try:
+                control("input", payload)
+            except failures as failure:
+                error, out_of_memory = _engine_error(str(failure)), prepared.exhausted()
+            if error is None:
+                started = time.thread_time()
+                try:
+                    context.eval(script)
+                except failures as failure:
+                    error, out_of_memory = _engine_error(str(failure)), prepared.exhausted()
+                except Exception:
+                    pass  # only the script's completion value failed to convert: it ran
+                if error is None:
+                    try:
+                        pending = control("run") == "pending"
+                        while context.execute_pending_job():
+                            pass
+                    except failures as failure:
+                        error, out_of_memory = _engine_error(str(failure)), prepared.exhausted()
+                cpu = time.thread_time() - started
+        finally:
+            report.memory = None  # the context holds the report: no cycle back to it
+        if error is None and report.error is not None:
+            error, out_of_memory = report.error, report.out_of_memory
+        if error is not None and (out_of_memory or prepared.exhausted()):
+            # Short of memory, QuickJS may throw null or something odd: name the real cause.
+            error = "InternalError: out of memory"
+        flags = FLAG_PENDING if pending and not report.settled and error is None else 0
+        action = ACTIONS.index(report.action)
+        text = _cut_text(error or "", MAX_ERROR_BYTES).encode("utf-8", "replace")
+        return ANSWER.pack(ANSWER_KIND, action, flags, cpu) + text
+
+
+def _json_string(text: str) -> str:
+    """The string a JSON string literal stands for (the prelude's way to send a NUL)."""
+    try:
+        import _json  # the C decoder alone, without importing json and re
+    except ImportError:  # pragma: no cover - an interpreter without the C accelerator
+        import json
+
+        return str(json.loads(text))
+    value, _ = _json.scanstring(text, 1)
+    return str(value)
+
+
+def _engine_error(message: str) -> str:
+    """The first line of an error the engine reported, as ``Name: message``."""
+    line = message.strip().splitlines()[0] if message.strip() else ""
+    if line.startswith("(Failed obtaining QuickJS error string"):
+        # The binding could not turn the thrown value into a string (a Symbol, a Proxy, an
+        # object whose toString throws): the same words as the prelude's describe().
+        return "Error: the thrown value cannot be converted to a string"
+    name, colon, _ = line.partition(": ")
+    named = colon and name.isascii() and name.isalpha() and name.endswith("Error")
+    return line if named else f"Error: {line}"
+
+
+def _cut_text(text: str, limit: int) -> str:
+    return cut_utf8(text.encode("utf-8", "replace"), limit).decode("utf-8", "replace")
+
+
+def pack_texts(texts: dict[str, str]) -> bytes:
+    """Names and texts as length-prefixed UTF-8, for :func:`unpack_texts`."""
+    parts: list[bytes] = []
+    for name, text in texts.items():
+        for part in (name.encode("utf-8"), text.encode("utf-8")):
+            parts.append(FRAME.pack(len(part)))
+            parts.append(part)
+    return b"".join(parts)
+
+
+def unpack_texts(data: bytes) -> dict[str, str]:
+    texts: list[str] = []
+    position = 0
+    while position < len(data):
+        (size,) = FRAME.unpack_from(data, position)
+        position += FRAME.size
+        texts.append(data[position : position + size].decode("utf-8"))
+        position += size
+    return dict(zip(texts[::2], texts[1::2], strict=True))
+
+
+def read_frame(stream: BinaryIO) -> bytes | None:
+    """The next frame from a blocking stream; None at its end."""
+    head = stream.read(FRAME.size)
+    if len(head) < FRAME.size:
+        return None
+    (size,) = FRAME.unpack(head)
+    body = stream.read(size)
+    return body if len(body) == size else None
+
+
+def write_frame(fd: int, body: bytes) -> None:
+    """Writes a frame to a blocking file descriptor."""
+    view = memoryview(FRAME.pack(len(body)) + body)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def main(argv: list[str]) -> int:
+    sys.path.append(argv[1])
+    import _quickjs  # the engine, from the directory the parent found it in
+
+    with os.fdopen(int(argv[2]), "r+b") as file:
+        area = Area(mmap.mmap(file.fileno(), AREA_BYTES))
+    # The protocol owns the pipes: file descriptors 0 and 1 point to the null device instead,
+    # so that nothing else can write into the answers.
+    incoming = os.fdopen(os.dup(0), "rb")
+    outgoing = os.dup(1)
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.close(null)
+    alarm = getattr(signal, "alarm", None)
+
+    init = read_frame(incoming)
+    if init is None or init[:1] != INIT:
+        return 2
+    memory, stack = LIMITS.unpack_from(init, 1)
+    worker = Worker(_quickjs, unpack_texts(init[1 + LIMITS.size :]), memory, stack, area)
+    prepared: _Prepared | None = worker.prepare()
+    write_frame(outgoing, HELLO)
+    while True:
+        request = read_frame(incoming)
+        if request is None or request[:1] != RUN or prepared is None:
+            return 0
+        if alarm is not None:
+            alarm(BACKSTOP_SECONDS)
+        answer = worker.run(prepared, request)
+        if alarm is not None:
+            alarm(0)
+        write_frame(outgoing, answer)
+        prepared = None  # frees the used context before the next one is made
+        prepared = worker.prepare()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
