@@ -8,13 +8,13 @@ what was expected.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from cfmock._cloudfront.values import RUNTIME, FunctionConfig, Stage
 from cfmock._options import MockOptions
+from cfmock._runtime import events
 from cfmock.exceptions import ServiceError
 
 NAME_PATTERN = re.compile(r"[a-zA-Z0-9\-_]{1,64}")
@@ -130,14 +130,21 @@ MAX_CONNECTION_OBJECT_BYTES = 40_960
 
 
 def parse_event(connection_object: bytes) -> dict[str, Any]:
-    """A TestConnectionFunction event: a JSON object in UTF-8, at most 40 960 bytes."""
+    """A TestConnectionFunction event: a JSON object in UTF-8, at most 40 960 bytes.
+
+    It must be JSON that JavaScript's ``JSON.parse`` accepts as a finite value (no ``NaN``,
+    ``Infinity`` or ``1e999``), nested at most ``events.MAX_NESTING`` (100) levels deep. An
+    unpaired surrogate escape (``"\\ud800"``) is accepted and becomes U+FFFD.
+    """
     if len(connection_object) > MAX_CONNECTION_OBJECT_BYTES:
         raise invalid(
             f"The connection object is {len(connection_object)} bytes; the maximum is "
             f"{MAX_CONNECTION_OBJECT_BYTES}."
         )
     try:
-        event = json.loads(connection_object.decode("utf-8"))
+        event = events.loads(connection_object.decode("utf-8"))
+    except events.NotForJavaScript as error:
+        raise invalid(f"The connection object is not valid for the runtime: {error}.") from None
     except (UnicodeDecodeError, ValueError) as error:
         raise invalid(f"The connection object is not valid UTF-8 JSON: {error}.") from None
     if not isinstance(event, dict):
