@@ -868,3 +868,13 @@ def test_an_answer_h11_cannot_send_is_a_500(server, monkeypatch, caplog) -> None
         assert "set-cookie" not in answer.headers
     [bug] = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert bug.getMessage() == "cfmock bug while answering POST /2020-05-31/connection-functions"
+
+
+@pytest.mark.parametrize(
+    "host",
+    [b"127.0.0.1:5000", b"[::1]:5000", b"123456789012.cloudfront-kvs.global.api.aws", b"a:", b""],
+)
+def test_hosts_that_are_accepted(server: MockServer, host: bytes) -> None:
+    with Raw(server) as raw:
+        raw.send(request(b"GET /_cfmock/state HTTP/1.1\nHost: " + host))
+        assert raw.answer().status == 200

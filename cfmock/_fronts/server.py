@@ -9,8 +9,9 @@ a small control API for test harnesses: ``POST /_cfmock/reset`` and ``GET /_cfmo
 What the server accepts, and its limits (module constants):
 
 * A request head (request line and header fields) of at most :data:`MAX_HEAD_BYTES` (64 KiB)
-  with at most :data:`MAX_HEADERS` (100) fields, HTTP/1.1 or HTTP/1.0, and a ``Host`` that is a
-  host name or address with an optional port.
+  with at most :data:`MAX_HEADERS` (100) fields, and a ``Host`` that is a host name or address
+  with an optional port (required in HTTP/1.1). HTTP/1.1 connections are kept open until the
+  client sends ``Connection: close``; an HTTP/1.0 connection is closed after each answer.
 * A body framed by ``Content-Length`` or ``Transfer-Encoding: chunked`` (never both), of at
   most :data:`MAX_BODY_BYTES` (1 MiB). It is read :data:`READ_BYTES` (64 KiB) at a time.
 * A read that waits more than :data:`READ_TIMEOUT_SECONDS` (30 s) ends the connection: quietly
@@ -79,7 +80,7 @@ ISSUES_URL = "https://github.com/cfmock/cfmock/issues"
 
 log = logging.getLogger("cfmock.server")
 
-_HOST = re.compile(rb"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]*)(?::[0-9]{1,5})?")
+_HOST = re.compile(rb"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]*)(?::[0-9]{0,5})?")
 _H11_BYTES = re.compile(r"bytearray\((b'(?:[^'\\]|\\.)*'|b\"(?:[^\"\\]|\\.)*\")\)")
 _REASONS = {status.value: status.phrase.encode("ascii") for status in HTTPStatus}
 _LOGGED_HEAD_BYTES = 256
