@@ -161,6 +161,10 @@ class _Worker:
     def alive(self) -> bool:
         return self.process is not None and self.process.returncode is None
 
+    def clean(self) -> bool:
+        """Alive, started, and with nothing unasked for waiting on its pipe."""
+        return self.alive and (not self._started or not self._readable.poll(0))
+
     def _lost(self, status: str) -> Outcome:
         # The run did not finish: stop the worker for good, then keep what it had written.
         self.stop()
@@ -291,10 +295,18 @@ class Pool:
         return self._count
 
     def _borrow(self) -> _Worker:
+        broken: list[_Worker] = []
         with self._available:
-            while not self._idle and self._count >= self._size:
-                self._available.wait()
-            worker = self._idle.pop(0) if self._idle else None
+            while True:
+                while not self._idle and self._count >= self._size:
+                    self._available.wait()
+                worker = self._idle.pop(0) if self._idle else None
+                if worker is None or worker.clean():
+                    break
+                # It died, or said something after its answer: it cannot be trusted again.
+                broken.append(worker)
+                self._workers.discard(worker)
+                self._count -= 1
             # The worker idle longest is the likeliest to have its next context ready. When
             # even it came back just now, start another, to take the next run while this one
             # prepares.
@@ -304,6 +316,8 @@ class Pool:
             )
             if spare:
                 self._count += 1
+        for lost in broken:
+            lost.close()
         if not spare:
             assert worker is not None
             return worker

@@ -57,6 +57,8 @@ MAX_CUSTOM_DATA_BYTES = 800
 """``logCustomData`` keeps at most this many bytes of UTF-8."""
 MAX_ERROR_BYTES = 10_240
 """An error message is cut at this many bytes of UTF-8."""
+JOBS_PER_MEMORY_CHECK = 1024
+"""Promise jobs between two looks at the memory in use (a look costs a walk of the heap)."""
 BACKSTOP_SECONDS = 30
 """A run still going after this long ends the worker itself (only when no parent killed it)."""
 
@@ -251,6 +253,7 @@ class Worker:
         failures = (self.engine.JSException, self.engine.StackOverflow)
         error: str | None = None
         out_of_memory = False
+        ran_short = False
         pending = False
         cpu = 0.0
         try:
@@ -269,16 +272,23 @@ class Worker:
                 if error is None:
                     try:
                         pending = control("run") == "pending"
+                        jobs = 0
                         while context.execute_pending_job():
-                            pass
+                            jobs += 1
+                            if jobs % JOBS_PER_MEMORY_CHECK == 0 and prepared.exhausted():
+                                # A job that runs out of memory only rejects a promise that
+                                # nobody may be waiting for: the run fails here and now.
+                                ran_short = True
+                                break
                     except failures as failure:
-                        error, out_of_memory = _engine_error(str(failure)), prepared.exhausted()
+                        error = _engine_error(str(failure))
+                        out_of_memory = out_of_memory or prepared.exhausted()
                 cpu = time.thread_time() - started
         finally:
             report.memory = None  # the context holds the report: no cycle back to it
         if error is None and report.error is not None:
-            error, out_of_memory = report.error, report.out_of_memory
-        if error is not None and (out_of_memory or prepared.exhausted()):
+            error, out_of_memory = report.error, out_of_memory or report.out_of_memory
+        if ran_short or (error is not None and (out_of_memory or prepared.exhausted())):
             # Short of memory, QuickJS may throw null or something odd: name the real cause.
             error = "InternalError: out of memory"
         flags = FLAG_PENDING if pending and not report.settled and error is None else 0

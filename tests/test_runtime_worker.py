@@ -1,0 +1,386 @@
+"""The worker processes behind the runtime: deadlines, failures, the pool, and their lifetime.
+
+No test here asserts how long something took: each checks what the run reported. Where a
+process has to be gone, the test waits for it with a generous bound (far below the worker's own
+30 s backstop), so a slow machine passes and a leak still fails.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cfmock._runtime import engine, pool
+from cfmock._runtime import worker as protocol
+from cfmock._runtime.engine import (
+    TIMEOUT_MESSAGE,
+    WORKER_FAILED_MESSAGE,
+    WORKER_START_MESSAGE,
+    RunResult,
+)
+
+NOW = datetime.datetime(2026, 3, 4, 5, 6, 7, tzinfo=datetime.timezone.utc)
+ALLOW = "function connectionHandler(c) { c.allow(); }"
+LOOP = "function connectionHandler(c) { while (true) {} }"
+
+
+def execute(code: str, event: dict[str, object] | None = None) -> RunResult:
+    return engine.run(code.encode(), {} if event is None else event, None, NOW)
+
+
+@pytest.fixture
+def own_pool(monkeypatch: pytest.MonkeyPatch) -> Iterator[pool.Pool]:
+    """A pool of this test's own, shut down at its end."""
+    fresh = pool.Pool(engine.sources, engine.MEMORY_LIMIT, engine.STACK_LIMIT, engine.POOL_SIZE)
+    monkeypatch.setattr(engine, "_POOL", fresh)
+    yield fresh
+    fresh.shutdown()
+
+
+def _gone(pid: int, within: float = 10.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _running(a_pool: pool.Pool) -> list[int]:
+    """The workers whose run has logged something."""
+    busy = set(a_pool._workers) - set(a_pool._idle)
+    return [
+        worker.process.pid
+        for worker in busy
+        if worker.process is not None
+        and worker.area is not None
+        and (worker.area.read() or ())[:1] != ((),)
+    ]
+
+
+# -- the wall-clock deadline ------------------------------------------------------------------
+
+
+def test_an_endless_loop_is_stopped_and_the_next_run_is_normal(own_pool) -> None:
+    looping = execute(LOOP)
+    assert (looping.action, looping.error, looping.compute_utilization) == (
+        "deny",
+        TIMEOUT_MESSAGE,
+        100,
+    )
+    assert execute(ALLOW).action == "allow"
+
+
+def test_endless_loops_in_many_threads_all_time_out(own_pool) -> None:
+    # More threads than workers: the extra ones wait for a worker, and every run still ends.
+    results: dict[int, RunResult] = {}
+
+    def work(index: int) -> None:
+        results[index] = execute(LOOP if index else "while (true) {}")
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(engine.POOL_SIZE + 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {(r.action, r.error, r.compute_utilization) for r in results.values()} == {
+        ("deny", TIMEOUT_MESSAGE, 100)
+    }
+    assert own_pool.workers <= engine.POOL_SIZE
+    after = execute("function connectionHandler(c) { console.log('fine'); c.allow(); }")
+    assert (after.action, after.logs, after.error) == ("allow", ("fine",), "")
+
+
+def test_what_was_logged_before_the_deadline_is_kept(own_pool) -> None:
+    result = execute(
+        "function connectionHandler(c) {"
+        " console.log('started'); c.logCustomData('first'); c.logCustomData('second');"
+        " c.allow(); while (true) {} }"
+    )
+    assert (result.action, result.error) == ("deny", TIMEOUT_MESSAGE)
+    assert (result.logs, result.custom_data) == (("started",), "second")
+
+
+def test_a_slow_run_under_the_deadline_finishes(own_pool, monkeypatch) -> None:
+    monkeypatch.setattr(engine, "TIME_LIMIT", 30.0)
+    result = execute(
+        "function connectionHandler(c) { let x = 0; for (let i = 0; i < 2e6; i++) x += i;"
+        " c.allow(); }"
+    )
+    assert (result.action, result.error) == ("allow", "")
+
+
+# -- isolation and reuse ----------------------------------------------------------------------
+
+
+def test_each_run_gets_a_fresh_context_in_a_reused_worker(own_pool) -> None:
+    for _ in range(5):
+        result = execute(
+            "console.log(typeof globalThis.mark + ' ' + typeof Object.prototype.mark);"
+            "globalThis.mark = 1; Object.prototype.mark = 1; String.prototype.trim = null;"
+            "function connectionHandler(c) { c.allow(); }"
+        )
+        assert (result.logs, result.action) == (("undefined undefined",), "allow")
+    assert own_pool.workers <= pool.SPARES
+
+
+def test_runs_from_several_threads_get_their_own_answers(own_pool) -> None:
+    results: dict[int, RunResult] = {}
+
+    def work(index: int) -> None:
+        for round_ in range(10):
+            results[index * 100 + round_] = execute(
+                f"function connectionHandler(c) {{ console.log('{index}:{round_}');"
+                f" c.logCustomData(c.tag); {'c.allow();' if index % 2 else ''} }}",
+                {"tag": f"t{index}"},
+            )
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for key, result in results.items():
+        index, round_ = divmod(key, 100)
+        assert result.logs == (f"{index}:{round_}",)
+        assert result.custom_data == f"t{index}"
+        assert result.action == ("allow" if index % 2 else "deny")
+
+
+# -- failures of the worker itself ------------------------------------------------------------
+
+
+def test_a_worker_killed_during_a_run_is_a_failed_run(own_pool, monkeypatch) -> None:
+    monkeypatch.setattr(engine, "TIME_LIMIT", 60.0)
+    results: list[RunResult] = []
+    thread = threading.Thread(
+        target=lambda: results.append(
+            execute("function connectionHandler(c) { console.log('here'); while (true) {} }")
+        )
+    )
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not _running(own_pool) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for pid in _running(own_pool):
+        os.kill(pid, 9)
+    thread.join()
+    (result,) = results
+    assert (result.action, result.error, result.compute_utilization, result.logs) == (
+        "deny",
+        WORKER_FAILED_MESSAGE,
+        100,
+        ("here",),
+    )
+    assert execute(ALLOW).action == "allow"
+
+
+FAKE_WORKER = textwrap.dedent(
+    """
+    import os, sys
+    from cfmock._runtime import worker as protocol
+
+    mode = sys.argv[1]
+    incoming = os.fdopen(0, "rb")
+    if mode == "dies-at-start":
+        sys.exit(3)
+    protocol.read_frame(incoming)
+    if mode == "no-hello":
+        sys.exit(0)
+    protocol.write_frame(1, protocol.HELLO)
+    protocol.read_frame(incoming)
+    answer = protocol.ANSWER.pack(protocol.ANSWER_KIND, 1, 0, 0.001)
+    if mode == "garbage":
+        os.write(1, b"\\x05\\x00\\x00\\x00hello, world")
+    elif mode == "too-long":
+        os.write(1, protocol.FRAME.pack(64 * 1024 * 1024) + b"x" * 65536)
+    elif mode == "two-answers":
+        import time
+        protocol.write_frame(1, answer)
+        time.sleep(0.5)
+        protocol.write_frame(1, answer)
+    elif mode == "bad-action":
+        protocol.write_frame(1, protocol.ANSWER.pack(protocol.ANSWER_KIND, 9, 0, 0.001))
+    elif mode == "bad-utf8":
+        protocol.write_frame(1, answer + b"\\xff")
+    elif mode == "bad-area":
+        import mmap
+        area = protocol.Area(mmap.mmap(int(sys.argv[-1]), protocol.AREA_BYTES))
+        area.words[0] = 1 << 30
+        protocol.write_frame(1, answer)
+    elif mode == "dies":
+        sys.exit(1)
+    elif mode == "allows":
+        protocol.write_frame(1, answer)
+        while protocol.read_frame(incoming):
+            protocol.write_frame(1, answer)
+    protocol.read_frame(incoming)
+    """
+)
+
+
+@pytest.fixture
+def fake_worker(tmp_path: Path, own_pool, monkeypatch):
+    script = tmp_path / "fake_worker.py"
+    script.write_text(FAKE_WORKER)
+
+    def use(mode: str) -> None:
+        monkeypatch.setattr(pool, "_command", lambda: [sys.executable, str(script), mode])
+
+    return use
+
+
+@pytest.mark.parametrize(
+    "mode", ["garbage", "too-long", "bad-action", "bad-utf8", "bad-area", "dies"]
+)
+def test_a_worker_that_breaks_the_protocol_is_a_failed_run(fake_worker, own_pool, mode) -> None:
+    fake_worker(mode)
+    result = execute(ALLOW)
+    assert (result.action, result.error, result.compute_utilization) == (
+        "deny",
+        WORKER_FAILED_MESSAGE,
+        100,
+    )
+    assert own_pool.workers == 0  # it was killed and not kept
+
+
+def test_the_fake_worker_speaks_the_protocol(fake_worker) -> None:
+    fake_worker("allows")
+    assert (execute(ALLOW).action, execute(ALLOW).error) == ("allow", "")
+
+
+def test_a_worker_that_says_more_than_its_answer_is_not_used_again(fake_worker, own_pool) -> None:
+    fake_worker("two-answers")
+    assert execute(ALLOW).action == "allow"  # its first frame was a well-formed answer
+    (first,) = own_pool._workers
+    assert first._readable.poll(30_000)  # the second frame arrives
+    fake_worker("allows")
+    assert execute(ALLOW).action == "allow"  # from a new worker, not the second frame
+    assert first not in own_pool._workers
+    assert first.process is not None and first.process.returncode is not None
+
+
+@pytest.mark.parametrize("mode", ["dies-at-start", "no-hello"])
+def test_a_worker_that_does_not_start_is_reported(fake_worker, own_pool, mode) -> None:
+    fake_worker(mode)
+    result = execute(ALLOW)
+    assert (result.action, result.error) == ("deny", WORKER_START_MESSAGE)
+    assert own_pool.workers == 0
+
+
+def test_a_worker_that_cannot_be_started_is_reported(own_pool, monkeypatch) -> None:
+    def missing() -> list[str]:
+        raise RuntimeError("no engine")
+
+    monkeypatch.setattr(pool, "_command", missing)
+    result = execute(ALLOW)
+    assert (result.action, result.error) == ("deny", WORKER_START_MESSAGE)
+    assert own_pool.workers == 0
+
+
+def test_a_hello_that_never_comes_is_a_start_failure(tmp_path, own_pool, monkeypatch) -> None:
+    script = tmp_path / "silent.py"
+    script.write_text("import sys\nsys.stdin.buffer.read()\n")
+    monkeypatch.setattr(pool, "_command", lambda: [sys.executable, str(script)])
+    monkeypatch.setattr(pool, "STARTUP_LIMIT", 0.5)
+    assert execute(ALLOW).error == WORKER_START_MESSAGE
+
+
+# -- the worker process ---------------------------------------------------------------------
+
+
+def test_the_worker_starts_isolated(own_pool) -> None:
+    execute(ALLOW)
+    (worker,) = own_pool._workers
+    assert worker.process is not None
+    arguments = worker.process.args
+    assert isinstance(arguments, list)
+    assert arguments[:5] == [sys.executable, "-I", "-S", "-B", str(pool.WORKER_PATH)]
+    if sys.platform.startswith("linux"):
+        environment = Path(f"/proc/{worker.process.pid}/environ").read_bytes()
+        names = {entry.split(b"=")[0] for entry in environment.split(b"\0") if entry}
+        assert names <= {b"LD_LIBRARY_PATH"}
+
+
+def test_a_worker_exits_when_its_input_closes(own_pool) -> None:
+    execute(ALLOW)
+    (worker,) = own_pool._workers
+    assert worker.process is not None and worker.process.stdin is not None
+    worker.process.stdin.close()
+    assert worker.process.wait(timeout=30) == 0
+
+
+def test_workers_are_killed_when_the_interpreter_exits(tmp_path) -> None:
+    # The child leaves a worker looping (a 60 s limit) and exits; the worker must not outlive it.
+    child = textwrap.dedent(
+        """
+        import datetime, threading, time
+        from cfmock._runtime import engine
+        engine.TIME_LIMIT = 60.0
+        now = datetime.datetime.now(datetime.timezone.utc)
+        code = b"function connectionHandler(c) { while (true) {} }"
+        threading.Thread(target=engine.run, args=(code, {}, None, now), daemon=True).start()
+        while not engine._POOL._workers:
+            time.sleep(0.01)
+        time.sleep(0.3)
+        print(*[w.process.pid for w in engine._POOL._workers], flush=True)
+        """
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, timeout=60, check=True
+    )
+    pids = [int(pid) for pid in finished.stdout.split()]
+    assert pids
+    assert all(_gone(pid) for pid in pids)
+
+
+# -- the area and the framing ---------------------------------------------------------------
+
+
+def test_the_area_keeps_whole_entries_and_the_last_custom_data() -> None:
+    import mmap
+
+    area = protocol.Area(mmap.mmap(-1, protocol.AREA_BYTES))
+    try:
+        area.reset()
+        assert area.read() == ((), None)
+        assert area.append_log("é".encode())
+        area.set_custom_data(b"one")
+        area.set_custom_data(("ü" * 500).encode())
+        logs, custom_data = area.read() or ((), None)
+        assert logs == ("é",)
+        assert custom_data == "ü" * 400
+        area.words[1] = 3 << 16
+        assert area.read() is None
+    finally:
+        area.close()
+
+
+def test_texts_round_trip() -> None:
+    texts = {"prelude": "a\0b", "crypto-factory": "é" * 3}
+    assert protocol.unpack_texts(protocol.pack_texts(texts)) == texts
+
+
+@pytest.mark.parametrize(
+    ("data", "limit", "expected"),
+    [
+        ("abc", 5, "abc"),
+        ("abc", 2, "ab"),
+        ("aé", 2, "a"),
+        ("€€", 5, "€"),
+        ("😀", 3, ""),
+    ],
+)
+def test_cut_utf8_keeps_whole_characters(data, limit, expected) -> None:
+    assert protocol.cut_utf8(data.encode(), limit).decode() == expected
