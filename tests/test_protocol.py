@@ -443,8 +443,23 @@ HOSTILE_XML_BODIES = [
     ),
     pytest.param(
         "<UpdateConnectionFunctionRequest/>".encode("utf-16"),
-        NOT_WELL_FORMED + "it holds NUL bytes; send UTF-8.",
+        NOT_WELL_FORMED + "it is UTF-16; send UTF-8.",
         id="utf-16",
+    ),
+    pytest.param(
+        " <UpdateConnectionFunctionRequest/>".encode("utf-16-be"),
+        NOT_WELL_FORMED + "it is UTF-16; send UTF-8.",
+        id="utf-16-without-byte-order-mark",
+    ),
+    pytest.param(
+        "<!DOCTYPE r><UpdateConnectionFunctionRequest/>".encode("utf-16-le"),
+        NOT_WELL_FORMED + "it is UTF-16; send UTF-8.",
+        id="utf-16-doctype",
+    ),
+    pytest.param(
+        b"<UpdateConnectionFunctionRequest>\x00</UpdateConnectionFunctionRequest>",
+        NOT_WELL_FORMED + "not well-formed (invalid token): line 1, column 33.",
+        id="nul-byte",
     ),
     pytest.param(
         b'<?xml version="1.0" encoding="bogus"?><UpdateConnectionFunctionRequest/>',

@@ -1,8 +1,10 @@
 """The REST-JSON codec of the ``cloudfront-keyvaluestore`` data plane, driven by its shapes.
 
-URI, query-string and header members are read and written exactly as for REST-XML (shared
-with :mod:`cfmock._wire.restxml`); the body is a JSON object of the remaining members, with
-timestamps as epoch seconds, and errors carry their code in ``x-amzn-ErrorType``.
+URI, query-string and header members are read and written exactly as for REST-XML (see
+:mod:`cfmock._wire.rest`); the body is a JSON object of the remaining members, with
+timestamps as epoch seconds, and errors carry their code in ``x-amzn-ErrorType``. Every
+malformed request is answered with ``ValidationException``, the one error the data plane models
+for it, and no string leaves with an unpaired surrogate.
 """
 
 from __future__ import annotations

@@ -1,12 +1,15 @@
 """The REST-XML codec, driven by botocore's shapes.
 
-It is the only module that knows how CloudFront puts members on the wire: in the URI, the query
-string, headers, an XML body rooted at the input's ``locationName``, or a raw payload. Request
-bodies are read with the standard library's ElementTree, and every list, integer, boolean, blob
+It is the only module that knows how CloudFront puts members in an XML body rooted at the
+input's ``locationName`` or in a raw payload (members in the URI, the query string and headers
+are read by :mod:`cfmock._wire.rest`, shared with the REST-JSON codec). Request bodies are read
+with the standard library's ElementTree, after refusing what it would expand or build without
+bound (a ``<!DOCTYPE>``, deep nesting, many attributes), and every list, integer, boolean, blob
 and timestamp is converted by walking the input shape, so the backend never sees an XML
-artifact; responses are written by walking the output shape. (xmltodict was the first choice
-for the raw XML step, but its parse and unparse cost 22 and 45 microseconds per update, about
-half of the time the performance budget leaves cfmock on top of botocore.)
+artifact; responses are written by walking the output shape, with every string made XML-safe.
+(xmltodict was the first choice for the raw XML step, but its parse and unparse cost 22 and 45
+microseconds per update, about half of the time the performance budget leaves cfmock on top of
+botocore.)
 """
 
 from __future__ import annotations
@@ -135,11 +138,12 @@ def parse_request(
 
 def _xml_root(body: bytes, expected: str) -> ElementTree.Element:
     # A document type declaration is the only way to declare entities (billion laughs) or
-    # default attributes; CloudFront's requests never carry one. UTF-16 and UTF-32 bodies always
-    # hold NUL bytes, and would hide a declaration from this byte search.
+    # default attributes; CloudFront's requests never carry one. A UTF-16 body would hide one
+    # from this byte search: expat reads a body as UTF-16 only when it opens with a byte order
+    # mark or a NUL byte in its first two, and a NUL byte anywhere else is not well-formed.
     if b"<!DOCTYPE" in body:
         raise MalformedRequest(DOCTYPE_MESSAGE)
-    if b"\x00" in body:
+    if b"\x00" in body[:2] or body[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise MalformedRequest(NOT_UTF8_MESSAGE)
     try:
         root = ElementTree.fromstring(body)
@@ -157,7 +161,7 @@ def _xml_root(body: bytes, expected: str) -> ElementTree.Element:
 
 
 DOCTYPE_MESSAGE = "The request body must not contain a document type declaration (<!DOCTYPE>)."
-NOT_UTF8_MESSAGE = "The request body is not well-formed XML: it holds NUL bytes; send UTF-8."
+NOT_UTF8_MESSAGE = "The request body is not well-formed XML: it is UTF-16; send UTF-8."
 TOO_MANY_ATTRIBUTES_MESSAGE = f"The request body has more than {MAX_ATTRIBUTES} XML attributes."
 
 
