@@ -297,6 +297,23 @@ def test_a_hello_that_never_comes_is_a_start_failure(tmp_path, own_pool, monkeyp
     assert execute(ALLOW).error == WORKER_START_MESSAGE
 
 
+def test_a_run_no_parent_stops_ends_at_the_backstop(tmp_path, own_pool, monkeypatch) -> None:
+    # The real worker with a 1 s backstop, and a parent that would wait a minute.
+    script = tmp_path / "short_backstop.py"
+    script.write_text(
+        "import sys\n"
+        "from cfmock._runtime import worker\n"
+        "worker.BACKSTOP_SECONDS = 1\n"
+        "sys.exit(worker.main(sys.argv))\n"
+    )
+    command = pool._command()
+    monkeypatch.setattr(pool, "_command", lambda: [sys.executable, str(script), command[-1]])
+    monkeypatch.setattr(engine, "TIME_LIMIT", 60.0)
+    assert execute(ALLOW).action == "allow"
+    result = execute("function connectionHandler(c) { console.log('looping'); while (true) {} }")
+    assert (result.error, result.logs) == (WORKER_FAILED_MESSAGE, ("looping",))
+
+
 # -- the worker process ---------------------------------------------------------------------
 
 

@@ -31,12 +31,16 @@ from __future__ import annotations
 
 import mmap
 import os
-import signal
 import struct
 import sys
 import time
-from collections.abc import Callable
-from typing import Any, BinaryIO
+
+# The worker imports as little as it can: typing (and the re, enum and collections it pulls in)
+# would cost more than the rest of its start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, BinaryIO
 
 FRAME = struct.Struct("<I")
 """Every frame starts with its length."""
@@ -377,7 +381,13 @@ def main(argv: list[str]) -> int:
     os.dup2(null, 0)
     os.dup2(null, 1)
     os.close(null)
-    alarm = getattr(signal, "alarm", None)
+    try:
+        # signal's C half: signal.py itself imports enum, slow to load.
+        alarm = getattr(__import__("_signal"), "alarm", None)
+    except ImportError:  # pragma: no cover - not CPython
+        import signal
+
+        alarm = getattr(signal, "alarm", None)
 
     init = read_frame(incoming)
     if init is None or init[:1] != INIT:
