@@ -106,8 +106,8 @@ class _Worker:
         self._readable.register(self._from, select.POLLIN)
         self.returned = time.monotonic()
         self._started = False
-        # The worker takes a few tens of milliseconds to start: the first run waits for its
-        # hello (``_start``), not the thread that made it.
+        # The worker takes a few tens of milliseconds to start: its first run waits for its
+        # hello, so a spare worker costs the thread that starts it nothing.
         self._startup_deadline = time.monotonic() + STARTUP_LIMIT
         init = protocol.INIT + protocol.LIMITS.pack(memory, stack) + protocol.pack_texts(sources)
         try:
@@ -274,7 +274,11 @@ class Pool:
                     payload.encode("utf-8"),
                 )
             )
-            outcome = worker.run(request, time_limit)
+            try:
+                outcome = worker.run(request, time_limit)
+            except Exception:  # a bug here must not become an exception out of cfmock
+                worker.stop()
+                return Outcome(status=FAILED)
             return outcome
         finally:
             self._give_back(worker, healthy=outcome is not None and outcome.status == ANSWERED)
