@@ -338,6 +338,21 @@ def test_a_worker_exits_when_its_input_closes(own_pool) -> None:
     assert worker.process.wait(timeout=30) == 0
 
 
+def test_a_forked_child_forgets_the_parents_workers(own_pool) -> None:
+    # What os.register_at_fork runs in a child, called here without forking: the workers are
+    # dropped without being signalled, and the next run starts a worker of its own.
+    execute(ALLOW)
+    (inherited,) = own_pool._workers
+    assert inherited.process is not None
+    own_pool._forget()
+    assert own_pool.workers == 0
+    assert inherited.process.returncode == -1
+    assert execute(ALLOW).action == "allow"
+    assert inherited not in own_pool._workers
+    # Here the "parent's" worker is ours after all: its input closed, it ends; reap it.
+    os.waitpid(inherited.process.pid, 0)
+
+
 def test_workers_are_killed_when_the_interpreter_exits(tmp_path) -> None:
     # The child leaves a worker looping (a 60 s limit) and exits; the worker must not outlive it.
     child = textwrap.dedent(
