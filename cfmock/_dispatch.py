@@ -24,7 +24,7 @@ from cfmock._cloudfront.values import RecordedCall
 from cfmock._wire import restjson, restxml
 from cfmock._wire.http import HttpRequest, HttpResponse
 from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE, router, service_model
-from cfmock._wire.restxml import check_required
+from cfmock._wire.rest import THROTTLING_ERRORS, check_required
 from cfmock.exceptions import CfmockError, ServiceError
 
 
@@ -68,7 +68,7 @@ def implemented_operations(service: str) -> tuple[str, ...]:
 def sendable(service: str, error: ServiceError) -> ServiceError:
     """*error* as *service* can send it: on the data plane, whose clients map error codes to
     modeled shapes, a code its model lacks becomes ``ValidationException``."""
-    known = error.code in _error_codes(service) or error.code in restxml.THROTTLING_ERRORS
+    known = error.code in _error_codes(service) or error.code in THROTTLING_ERRORS
     if service == KEY_VALUE_STORE and not known:
         return ServiceError("ValidationException", error.message)
     return error
@@ -171,10 +171,10 @@ class Dispatcher:
         target = service or offering[0]
         if target not in offering:
             raise CfmockError(f"cfmock: {target} has no operation {operation}")
-        if code not in _error_codes(target) and code not in restxml.THROTTLING_ERRORS:
+        if code not in _error_codes(target) and code not in THROTTLING_ERRORS:
             raise CfmockError(
                 f"cfmock: {code!r} is neither an error of the {target} model nor a throttling "
-                f"error ({', '.join(restxml.THROTTLING_ERRORS)}); the modeled errors are "
+                f"error ({', '.join(THROTTLING_ERRORS)}); the modeled errors are "
                 f"{', '.join(sorted(_error_codes(target)))}"
             )
         count: object = times
@@ -182,7 +182,7 @@ class Dispatcher:
             isinstance(count, bool) or not isinstance(count, int) or count < 1
         ):
             raise CfmockError(f"cfmock: times must be a positive int or None, got {times!r}")
-        throttling = code in restxml.THROTTLING_ERRORS
+        throttling = code in THROTTLING_ERRORS
         default = "Rate exceeded" if throttling else f"{code} (injected by cfmock)"
         fault = _Fault(code, message if message is not None else default, times)
         with self._faults_lock:
