@@ -398,7 +398,8 @@ if hasattr(os, "register_at_fork"):
 
 def _command() -> list[str]:
     spec = find_spec("_quickjs")
-    if not sys.executable or spec is None or spec.origin is None:
+    frozen = getattr(sys, "frozen", False)  # sys.executable is then the application itself
+    if frozen or not sys.executable or spec is None or spec.origin is None:
         raise RuntimeError("the quickjs-ng engine or the Python interpreter cannot be found")
     # -I: no user site directory, no PYTHON* variables, not the script's directory on the path;
     # -S: no site-packages at all (the engine's directory is passed); -B: no .pyc files.
