@@ -13,7 +13,7 @@ import pytest
 
 from cfmock import mock_connection_functions
 from cfmock._cloudfront.validation import parse_event
-from cfmock._runtime import events
+from cfmock._runtime import engine, events
 from cfmock._runtime.engine import (
     MAX_CUSTOM_DATA_BYTES,
     MAX_LOG_BYTES,
@@ -26,6 +26,12 @@ from cfmock.exceptions import ServiceError
 
 NOW = datetime.datetime(2026, 3, 4, 5, 6, 7, tzinfo=datetime.timezone.utc)
 UNDESCRIBABLE = "Error: the thrown value cannot be converted to a string"
+
+
+@pytest.fixture
+def patient(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long time limit, for heavy runs that must finish even on a crowded machine."""
+    monkeypatch.setattr(engine, "TIME_LIMIT", 30.0)
 
 
 def execute(code: str, event: dict[str, Any] | None = None) -> RunResult:
@@ -162,7 +168,7 @@ def test_an_async_handler_with_a_hostile_promise_constructor() -> None:
 # -- output that is too big or not well formed ------------------------------------------------
 
 
-def test_a_60_mib_log_is_cut_at_10_240_bytes() -> None:
+def test_a_60_mib_log_is_cut_at_10_240_bytes(patient) -> None:
     result = execute(
         handler(
             "const big = 'x'.repeat(60 * 1024 * 1024); console.log(big); console.log('dropped');"
@@ -174,7 +180,7 @@ def test_a_60_mib_log_is_cut_at_10_240_bytes() -> None:
     assert result.custom_data == "x" * MAX_CUSTOM_DATA_BYTES
 
 
-def test_many_logs_are_cut_in_total() -> None:
+def test_many_logs_are_cut_in_total(patient) -> None:
     result = execute(handler("for (let i = 0; i < 1e5; i++) console.log('abcdefghi'); c.allow();"))
     assert result.action == "allow"
     assert result.logs == ("abcdefghi",) * 1137 + ("abcdefg",)
@@ -197,7 +203,7 @@ def test_the_cut_falls_on_a_character_boundary() -> None:
     assert astral.logs == ("a" * 10237,)
 
 
-def test_empty_entries_are_bounded_too() -> None:
+def test_empty_entries_are_bounded_too(patient) -> None:
     result = execute(handler("for (let i = 0; i < 20000; i++) console.log(''); c.allow();"))
     assert (result.action, len(result.logs)) == ("allow", 10_240)
 
@@ -231,7 +237,7 @@ def test_control_characters_are_kept() -> None:
     assert result.error == "Error: x\x00y"
 
 
-def test_a_huge_error_message_is_cut() -> None:
+def test_a_huge_error_message_is_cut(patient) -> None:
     result = execute(handler("throw new Error('m'.repeat(1e6));"))
     assert result.error == "Error: " + "m" * (10_240 - len("Error: "))
 
@@ -267,7 +273,7 @@ def test_floods_end_in_an_error(body) -> None:
     assert result.error in (TIMEOUT_MESSAGE, OUT_OF_MEMORY_MESSAGE)
 
 
-def test_an_out_of_memory_run_keeps_its_logs() -> None:
+def test_an_out_of_memory_run_keeps_its_logs(patient) -> None:
     result = execute(
         handler(
             "console.log('start'); const a = []; for (;;) a.push('x'.repeat(65536) + a.length);"
@@ -363,7 +369,7 @@ def test_boto3_hostile_throws_and_sabotage(tester) -> None:
     assert json.loads(sabotaged["ConnectionFunctionOutput"]) == {"connection": {"action": "allow"}}
 
 
-def test_boto3_a_huge_log_is_cut(tester) -> None:
+def test_boto3_a_huge_log_is_cut(tester, patient) -> None:
     _, test = tester
     result = test(handler("console.log('é'.repeat(15 * 1024 * 1024)); c.allow();"))
     assert result["ConnectionFunctionExecutionLogs"] == ["é" * (MAX_LOG_BYTES // 2)]
