@@ -212,6 +212,13 @@ class KeyValueStores:
             )
         return store, store.data[key]
 
+    def delete_key(self, arn: str, key: str, if_match: str | None) -> KeyValueStore:
+        """DeleteKey: the key must exist. The key, the ETag and the write are one step, so a
+        write landing in between cannot turn a guessed next ETag into a match."""
+        with self._lock:
+            self.get_key(arn, key)
+            return self.write(arn, if_match, deletes=[key])
+
     def write(
         self,
         arn: str,

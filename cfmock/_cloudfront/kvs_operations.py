@@ -160,8 +160,7 @@ def _put_key(backend: Backend, account_id: str, params: Params) -> Params:
 
 
 def _delete_key(backend: Backend, account_id: str, params: Params) -> Params:
-    backend.stores.get_key(params["KvsARN"], params["Key"])
-    store = backend.stores.write(params["KvsARN"], params.get("IfMatch"), deletes=[params["Key"]])
+    store = backend.stores.delete_key(params["KvsARN"], params["Key"], params.get("IfMatch"))
     return _written(store)
 
 
