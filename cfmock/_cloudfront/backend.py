@@ -247,8 +247,13 @@ class Backend:
             account, current = self._by_id(account_id, function_id)
             if check_if_match:
                 validation.check_if_match(if_match, current.development.etag)
-            now = self._clock()
+            clock_now = self._clock()
             development = current.development
+            # LIVE is never older than the code it copies nor than the LIVE it replaces, even
+            # if the system clock is stepped back (as Update keeps DEVELOPMENT's time).
+            now = max(clock_now, development.last_modified_time)
+            if current.live is not None:
+                now = max(now, current.live.last_modified_time)
             version = current.live.version + 1 if current.live is not None else 1
             live_etag = (
                 development.etag
@@ -261,7 +266,7 @@ class Backend:
             published = dataclasses.replace(current, status=Status.PUBLISHING, live=live)
             account.functions[function_id] = published
             account.live.add(account.sequence[function_id], function_id)
-            account.publishing_until[function_id] = now + datetime.timedelta(
+            account.publishing_until[function_id] = clock_now + datetime.timedelta(
                 seconds=self.options.publish_delay
             )
             return published

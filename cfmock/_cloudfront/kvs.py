@@ -249,7 +249,10 @@ class KeyValueStores:
                 store,
                 data=types.MappingProxyType(data),
                 data_version=store.data_version + 1,
-                data_last_modified_time=self._clock(),
+                # Never backwards, even if the system clock is stepped back.
+                data_last_modified_time=max(
+                    self._clock(), store.data_last_modified_time or store.created_time
+                ),
             )
             if updated.total_size > MAX_STORE_BYTES:
                 raise ServiceError(
