@@ -7,10 +7,12 @@ by sleeping, and no test asserts on wall-clock time.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import functools
 import json
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -418,6 +420,15 @@ def test_no_last_modified_time_goes_backwards_when_the_clock_does(
 # -- concurrency: one ETag, many writers, exactly one winner -------------------------------------
 
 
+@pytest.fixture
+def frequent_thread_switches() -> Iterator[None]:
+    # Threads switch every microsecond instead of every 5 ms, so races show up in few rounds.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(interval)
+
+
 def _race(calls: list[Callable[[], Any]]) -> list[Any]:
     """Run *calls* at once from as many threads; each result is a response or a ClientError."""
     barrier = threading.Barrier(len(calls))
@@ -455,6 +466,7 @@ def _one_winner(results: list[Any]) -> int:
     return winners[0]
 
 
+@pytest.mark.usefixtures("frequent_thread_switches")
 def test_racing_delete_key_and_put_key_on_one_etag_exactly_one_wins(
     client: Any, data: Any, cf: CloudFrontMock
 ) -> None:
@@ -484,6 +496,7 @@ def test_racing_delete_key_and_put_key_on_one_etag_exactly_one_wins(
         assert dict(after.data) == expected
 
 
+@pytest.mark.usefixtures("frequent_thread_switches")
 def test_racing_update_keys_on_one_etag_exactly_one_wins(
     client: Any, data: Any, cf: CloudFrontMock
 ) -> None:
@@ -562,3 +575,57 @@ def test_delete_key_checks_the_key_and_its_etag_in_one_step(
     after = cf.key_value_store(arn)
     assert dict(after.data) == {}
     assert after.data_etag == guessed_next  # one write happened, not two
+
+
+def test_racing_writers_cannot_all_pass_the_etag_check(
+    client: Any, data: Any, cf: CloudFrontMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each writer, once it has read the store, waits for the others to read it too.
+
+    If the ETag check and the write are under one lock, the others cannot get to the store, the
+    wait runs out and the writers go one at a time: one wins. If a writer checks the ETag before
+    it takes the lock, all three read the same version, all pass the check and all write.
+    """
+    arn = _store_with_keys(client, cf, keys=1)
+    # Each operation once (refused: stale ETag) so no racer is slowed by a first call's setup.
+    with pytest.raises(data.exceptions.ValidationException):
+        data.put_key(KvsARN=arn, Key="k", Value="v", IfMatch="KV-stale")
+    with pytest.raises(data.exceptions.ValidationException):
+        data.update_keys(KvsARN=arn, IfMatch="KV-stale")
+    store = cf.key_value_store(arn)
+    stores = cf._backend.stores
+    real_data_store = stores.data_store
+    meeting = threading.Barrier(3)
+
+    def data_store(store_arn: str) -> Any:
+        found = real_data_store(store_arn)
+        if not meeting.broken:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                meeting.wait(timeout=0.5)
+        return found
+
+    monkeypatch.setattr(stores, "data_store", data_store)
+    calls: list[Callable[[], Any]] = [
+        functools.partial(data.put_key, KvsARN=arn, Key="new", Value="v", IfMatch=store.data_etag),
+        functools.partial(
+            data.update_keys,
+            KvsARN=arn,
+            IfMatch=store.data_etag,
+            Puts=[{"Key": "other", "Value": "v"}],
+        ),
+        functools.partial(
+            data.update_keys, KvsARN=arn, IfMatch=store.data_etag, Deletes=[{"Key": "key-0"}]
+        ),
+    ]
+    winner = _one_winner(_race(calls))
+    assert meeting.broken  # the writers never all met: each waited alone
+    after = cf.key_value_store(arn)
+    assert after.data_version == store.data_version + 1
+    assert (
+        dict(after.data)
+        == [
+            {"key-0": "value-0", "new": "v"},
+            {"key-0": "value-0", "other": "v"},
+            {},
+        ][winner]
+    )
