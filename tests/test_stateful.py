@@ -652,6 +652,44 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
                 assert (got["Key"], got["Value"]) == (key, store.data[key])
                 assert got["ItemCount"] == len(store.data)
 
+    def list_keys(self, store_pick: int, page_size: int) -> None:
+        """ListKeys page by page: every key once, in the order the model put them."""
+        store = self._store(store_pick)
+        self.touched.add(store.arn)
+        expected: Expected = ("ResourceNotFoundException", 404) if store.deleted else None
+        items: list[tuple[str, str]] = []
+        token = None
+        for _ in range(len(store.data) + 2):
+            params: dict[str, Any] = {"KvsARN": store.arn, "MaxResults": page_size}
+            if token is not None:
+                params["NextToken"] = token
+            page = self._read(expected, self.data.list_keys, **params)
+            if page is None:
+                return
+            items += [(item["Key"], item["Value"]) for item in page["Items"]]
+            token = page.get("NextToken")
+            if token is None:
+                break
+        assert items == list(store.data.items())
+
+    def list_functions(self, page_size: int, stage: str | None) -> None:
+        """ListConnectionFunctions page by page: every function once, in creation order."""
+        ids: list[str] = []
+        marker = None
+        for _ in range(len(self.model) + 2):
+            params: dict[str, Any] = {"MaxItems": page_size}
+            if stage is not None:
+                params["Stage"] = stage
+            if marker is not None:
+                params["Marker"] = marker
+            page = self._read(None, self.client.list_connection_functions, **params)
+            assert len(page["ConnectionFunctions"]) <= page_size
+            ids += [summary["Id"] for summary in page["ConnectionFunctions"]]
+            marker = page.get("NextMarker")
+            if marker is None:
+                break
+        assert ids == [f.id for f in self._existing() if stage != "LIVE" or f.live]
+
     # -- the rules: few, so that every step is likely to act on what earlier steps made --------
 
     @rule(
@@ -679,8 +717,9 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
             self.delete_function(function_pick, if_match)
 
     @rule(
-        kind=st.sampled_from(["describe", "test"]),
+        kind=st.sampled_from(["describe", "test", "list"]),
         function_pick=PICKS,
+        page_size=st.integers(min_value=1, max_value=3),
         by=st.sampled_from(["Id", "ARN", "Name"]),
         stage=st.sampled_from([None, "DEVELOPMENT", "LIVE"]),
         if_match=st.sampled_from(IF_MATCH_CHOICES),
@@ -690,6 +729,7 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
         self,
         kind: str,
         function_pick: int,
+        page_size: int,
         by: str,
         stage: str | None,
         if_match: str,
@@ -697,8 +737,10 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
     ) -> None:
         if kind == "describe":
             self.describe_and_get(function_pick, by, stage)
-        else:
+        elif kind == "test":
             self.test_function(function_pick, stage, if_match, event)
+        else:
+            self.list_functions(page_size, stage)
 
     @rule(
         kind=st.sampled_from(["tag", "untag", "list"]),
@@ -736,8 +778,9 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
             self.delete_store(store_pick, if_match)
 
     @rule(
-        kind=st.sampled_from(["put", "delete", "update", "get"]),
+        kind=st.sampled_from(["put", "delete", "update", "get", "list"]),
         store_pick=PICKS,
+        page_size=st.integers(min_value=1, max_value=3),
         if_match=st.sampled_from(IF_MATCH_CHOICES),
         key=st.sampled_from(KEYS),
         value=st.sampled_from(["", "x", "revoked"]),
@@ -748,6 +791,7 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
         self,
         kind: str,
         store_pick: int,
+        page_size: int,
         if_match: str,
         key: str,
         value: str,
@@ -760,8 +804,10 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
             self.delete_key(store_pick, if_match, key)
         elif kind == "update":
             self.update_keys(store_pick, if_match, puts, deletes)
-        else:
+        elif kind == "get":
             self.get_key(key)
+        else:
+            self.list_keys(store_pick, page_size)
 
     # -- invariants ---------------------------------------------------------------------------
 
