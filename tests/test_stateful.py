@@ -90,7 +90,7 @@ class FunctionModel:
     created: datetime.datetime
     development: StageModel
     live: StageModel | None = None
-    tags: dict[str, str] = dataclasses.field(default_factory=dict)
+    tags: dict[str, str | None] = dataclasses.field(default_factory=dict)
     deleted: bool = False
 
 
@@ -137,6 +137,10 @@ def _client(service: str) -> Any:
     if service not in _clients:
         _clients[service] = boto3.client(service, region_name="us-east-1")
     return _clients[service]
+
+
+def _tag(key: str, value: str | None) -> dict[str, str]:
+    return {"Key": key} if value is None else {"Key": key, "Value": value}
 
 
 def _if_match(choice: str, current: int, live: int | None, prefix: str = "E") -> str:
@@ -397,14 +401,33 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
         summary = response["ConnectionFunctionSummary"]
         assert "ETag" not in response
         assert (summary["Stage"], summary["Status"]) == ("LIVE", "PUBLISHING")
-        assert summary["LastModifiedTime"] > function.development.last_modified
+        self._published(function, summary["LastModifiedTime"])
+
+    def publish_by_handle(self, function_pick: int) -> None:
+        """The handle's publish: no ETag, otherwise what PublishConnectionFunction does."""
+        function = self._function(function_pick)
+        self.touched.add(function.id)
+        before = self._state()
+        try:
+            published = self.cf.publish(function.id)
+        except FunctionNotFoundError:
+            assert function.deleted
+            assert self._state() == before
+            return
+        assert not function.deleted
+        assert published.status.value == "PUBLISHING"
+        assert published.live is not None
+        self._published(function, published.live.last_modified_time)
+
+    def _published(self, function: FunctionModel, last_modified: datetime.datetime) -> None:
+        assert last_modified > function.development.last_modified
         if function.live is not None:
-            assert summary["LastModifiedTime"] > function.live.last_modified
+            assert last_modified > function.live.last_modified
         dev = function.development
         count = function.live.count + 1 if function.live else 1
         version = dev.version if self.live_etag_follows_development else count
         function.live = StageModel(
-            version, count, dev.code, dev.comment, dev.store_arn, summary["LastModifiedTime"]
+            version, count, dev.code, dev.comment, dev.store_arn, last_modified
         )
 
     def delete_function(self, function_pick: int, if_match: str) -> None:
@@ -495,7 +518,7 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
 
     # -- tags ---------------------------------------------------------------------------------
 
-    def tag_function(self, function_pick: int, tags: dict[str, str]) -> None:
+    def tag_function(self, function_pick: int, tags: dict[str, str | None]) -> None:
         function = self._function(function_pick)
         self.touched.add(function.id)
         expected: Expected = ("NoSuchResource", 404) if function.deleted else None
@@ -503,7 +526,7 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
             expected,
             self.client.tag_resource,
             Resource=function.arn,
-            Tags={"Items": [{"Key": k, "Value": v} for k, v in tags.items()]},
+            Tags={"Items": [_tag(k, v) for k, v in tags.items()]},
         )
         if response is not None:
             function.tags.update(tags)
@@ -529,7 +552,7 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
         response = self._read(expected, self.client.list_tags_for_resource, Resource=function.arn)
         if response is not None:
             items = response["Tags"].get("Items", [])
-            assert {item["Key"]: item["Value"] for item in items} == function.tags
+            assert {item["Key"]: item.get("Value") for item in items} == function.tags
             assert len(items) == len(function.tags)
 
     # -- KeyValueStores: control plane --------------------------------------------------------
@@ -636,6 +659,26 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
         store = self._store(store_pick)
         self._data_write(store, if_match, self.data.put_key, {key: value}, [], Key=key, Value=value)
 
+    def put_keys_by_handle(self, store_pick: int, puts: dict[str, str]) -> None:
+        """The handle's put_keys: no ETag, otherwise one data-plane write."""
+        store = self._store(store_pick)
+        self.touched.add(store.arn)
+        before = self._state()
+        try:
+            written = self.cf.put_keys(store.arn, puts)
+        except StoreNotFoundError:
+            assert store.deleted
+            assert self._state() == before
+            return
+        assert not store.deleted
+        store.data.update(puts)
+        store.data_version += 1
+        assert written.data_etag == etag(store.data_version, "KV")
+        assert written.data_last_modified_time is not None
+        if store.data_last_modified is not None:
+            assert written.data_last_modified_time > store.data_last_modified
+        store.data_last_modified = written.data_last_modified_time
+
     def delete_key(self, store_pick: int, if_match: str, key: str) -> None:
         store = self._store(store_pick)
         self._data_write(store, if_match, self.data.delete_key, {}, [key], must_exist=key, Key=key)
@@ -702,7 +745,7 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
     # -- the rules: few, so that every step is likely to act on what earlier steps made --------
 
     @rule(
-        kind=st.sampled_from(["update", "update", "publish", "publish", "delete"]),
+        kind=st.sampled_from(["update", "update", "publish", "publish", "handle", "delete"]),
         function_pick=PICKS,
         if_match=st.sampled_from(IF_MATCH_CHOICES),
         code=st.sampled_from(sorted(CODES)),
@@ -722,6 +765,8 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
             self.update_function(function_pick, if_match, code, comment, store)
         elif kind == "publish":
             self.publish_function(function_pick, if_match)
+        elif kind == "handle":
+            self.publish_by_handle(function_pick)
         else:
             self.delete_function(function_pick, if_match)
 
@@ -755,12 +800,12 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
         kind=st.sampled_from(["tag", "untag", "list"]),
         function_pick=PICKS,
         tags=st.dictionaries(
-            st.sampled_from(TAG_KEYS), st.sampled_from(["a", "b", "c"]), min_size=1, max_size=2
+            st.sampled_from(TAG_KEYS), st.sampled_from(["a", "b", "", None]), min_size=1, max_size=2
         ),
         keys=st.lists(st.sampled_from(TAG_KEYS), min_size=1, max_size=2, unique=True),
     )
     def change_tags(
-        self, kind: str, function_pick: int, tags: dict[str, str], keys: list[str]
+        self, kind: str, function_pick: int, tags: dict[str, str | None], keys: list[str]
     ) -> None:
         if kind == "tag":
             self.tag_function(function_pick, tags)
@@ -787,7 +832,7 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
             self.delete_store(store_pick, if_match)
 
     @rule(
-        kind=st.sampled_from(["put", "delete", "update", "get", "list"]),
+        kind=st.sampled_from(["put", "delete", "update", "handle", "get", "list"]),
         store_pick=PICKS,
         page_size=st.integers(min_value=1, max_value=3),
         if_match=st.sampled_from(IF_MATCH_CHOICES),
@@ -813,6 +858,8 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
             self.delete_key(store_pick, if_match, key)
         elif kind == "update":
             self.update_keys(store_pick, if_match, puts, deletes)
+        elif kind == "handle":
+            self.put_keys_by_handle(store_pick, puts)
         elif kind == "get":
             self.get_key(key)
         else:
@@ -866,10 +913,12 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
                     raise AssertionError(f"deleted function {identifier} is still there")
 
     def _functions_match_through_the_client(self) -> None:
-        # Both lists every step show every function's summaries; the ETags on the wire are
-        # checked for the functions the step touched (the handle checked every ETag above).
+        # The lists show every function's summaries (LIVE once anything was ever published);
+        # the ETags on the wire are checked for the functions the step touched (the handle
+        # checked every ETag above).
         existing = list(self._existing())
-        for stage in ("DEVELOPMENT", "LIVE"):
+        ever_published = any(f.live is not None for f in self.model)
+        for stage in ("DEVELOPMENT", "LIVE") if ever_published else ("DEVELOPMENT",):
             listed = self.client.list_connection_functions(Stage=stage)["ConnectionFunctions"]
             expected = [
                 (function, stage_model)
@@ -893,7 +942,7 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
         for function in self.model:
             if function.id not in self.touched:
                 continue
-            for stage in ("DEVELOPMENT", "LIVE"):
+            for stage in ("DEVELOPMENT", "LIVE") if function.live else ("DEVELOPMENT",):
                 stage_model = function.live if stage == "LIVE" else function.development
                 absent = function.deleted or stage_model is None
                 described = self._read(
@@ -923,6 +972,8 @@ class ConnectionFunctionsMachine(RuleBasedStateMachine):
             assert dict(stored.data) == model.data
             assert stored.comment == model.comment
             assert stored.last_modified_time == model.last_modified
+        if not any(s.arn in self.touched for s in self.store_model):
+            return
         listed = self.client.list_key_value_stores()["KeyValueStoreList"].get("Items", [])
         assert [(s["Name"], s["ARN"], s["Comment"], s["LastModifiedTime"]) for s in listed] == [
             (s.name, s.arn, s.comment, s.last_modified) for s in existing
@@ -952,7 +1003,7 @@ class LiveEtagFollowsDevelopmentMachine(ConnectionFunctionsMachine):
     live_etag_follows_development = True
 
 
-_SETTINGS = settings(max_examples=50, stateful_step_count=50, deadline=None, database=None)
+_SETTINGS = settings(max_examples=60, stateful_step_count=50, deadline=None, database=None)
 
 TestConnectionFunctionsMachine = ConnectionFunctionsMachine.TestCase
 TestConnectionFunctionsMachine.settings = _SETTINGS
