@@ -149,6 +149,7 @@ class CloudFrontMock:
         :class:`~cfmock.exceptions.InvalidSeedError`.
         """
         try:
+            _check_seed_text(data or {})
             check_contents(data or {})
             store = self._backend.stores.create(
                 account_id or self.account_id, name, comment, ready=ready
@@ -178,6 +179,7 @@ class CloudFrontMock:
         """Put keys into a store without an ETag; its data-plane ETag moves as for UpdateKeys."""
         store = self.key_value_store(name_or_arn, account_id)
         try:
+            _check_seed_text(data)
             return self._backend.stores.seed(store.arn, data)
         except ServiceError as error:
             raise InvalidSeedError(error) from None
@@ -186,3 +188,21 @@ class CloudFrontMock:
         """Make a ``PROVISIONING`` store ``READY`` now."""
         store = self.key_value_store(name_or_arn, account_id)
         return self._backend.stores.mark_ready(store.account_id, store.name)
+
+
+def _check_seed_text(data: Mapping[str, str]) -> None:
+    """Keys and values are strings of valid Unicode, as the data plane's codec requires."""
+    for key, value in data.items():
+        for what, text in (("key", key), (f"value of key {key!r}", value)):
+            if not isinstance(text, str):
+                raise ServiceError(
+                    "ValidationException",
+                    f"The {what} is {type(text).__name__}; keys and values are strings.",
+                )
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ServiceError(
+                    "ValidationException",
+                    f"The {what} holds an unpaired surrogate; strings must be valid Unicode.",
+                ) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import boto3
 import pytest
@@ -83,3 +84,31 @@ def test_account_option_moves_everything_to_that_account() -> None:
         assert client.describe_connection_function(Identifier=seeded.arn)["ETag"]
         other: list[ConnectionFunction] = cf.functions(account_id="123456789012")
         assert other == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"k": "\ud800"},
+            "The value of key 'k' holds an unpaired surrogate; strings must be valid Unicode.",
+        ),
+        ({"\udfff": "v"}, "The key holds an unpaired surrogate; strings must be valid Unicode."),
+        ({"k": 1}, "The value of key 'k' is int; keys and values are strings."),
+        ({2: "v"}, "The key is int; keys and values are strings."),
+    ],
+)
+def test_seeding_a_store_with_text_the_data_plane_refuses_is_an_invalid_seed(
+    cf: CloudFrontMock, data: dict[Any, Any], message: str
+) -> None:
+    with pytest.raises(InvalidSeedError) as caught:
+        cf.add_key_value_store("refused", data)
+    assert caught.value.error.code == "ValidationException"
+    assert str(caught.value.error) == message
+    assert [store.name for store in cf._backend.stores.list(cf.account_id)] == []
+    store = cf.add_key_value_store("kept", {"a": "1"})
+    with pytest.raises(InvalidSeedError) as caught:
+        cf.put_keys("kept", data)
+    assert str(caught.value.error) == message
+    assert dict(cf.key_value_store("kept").data) == {"a": "1"}
+    assert cf.key_value_store("kept").data_etag == store.data_etag
