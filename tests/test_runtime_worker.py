@@ -63,8 +63,7 @@ def _running(a_pool: pool.Pool) -> list[int]:
     return [
         worker.process.pid
         for worker in busy
-        if worker.process is not None
-        and worker.area is not None
+        if worker.area is not None
         and (worker.area.read() or ())[:1] != ((),)
     ]
 
@@ -268,7 +267,7 @@ def test_a_worker_that_says_more_than_its_answer_is_not_used_again(fake_worker, 
     fake_worker("allows")
     assert execute(ALLOW).action == "allow"  # from a new worker, not the second frame
     assert first not in own_pool._workers
-    assert first.process is not None and first.process.returncode is not None
+    assert first.process.returncode is not None
 
 
 @pytest.mark.parametrize("mode", ["dies-at-start", "no-hello"])
@@ -320,7 +319,6 @@ def test_a_run_no_parent_stops_ends_at_the_backstop(tmp_path, own_pool, monkeypa
 def test_the_worker_starts_isolated(own_pool) -> None:
     execute(ALLOW)
     (worker,) = own_pool._workers
-    assert worker.process is not None
     arguments = worker.process.args
     assert isinstance(arguments, list)
     assert arguments[:5] == [sys.executable, "-I", "-S", "-B", str(pool.WORKER_PATH)]
@@ -333,7 +331,7 @@ def test_the_worker_starts_isolated(own_pool) -> None:
 def test_a_worker_exits_when_its_input_closes(own_pool) -> None:
     execute(ALLOW)
     (worker,) = own_pool._workers
-    assert worker.process is not None and worker.process.stdin is not None
+    assert worker.process.stdin is not None
     worker.process.stdin.close()
     assert worker.process.wait(timeout=30) == 0
 
@@ -343,7 +341,6 @@ def test_a_forked_child_forgets_the_parents_workers(own_pool) -> None:
     # dropped without being signalled, and the next run starts a worker of its own.
     execute(ALLOW)
     (inherited,) = own_pool._workers
-    assert inherited.process is not None
     own_pool._forget()
     assert own_pool.workers == 0
     assert inherited.process.returncode == -1

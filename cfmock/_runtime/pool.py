@@ -74,28 +74,29 @@ class _Worker:
     """One worker process, its pipes and its area."""
 
     def __init__(self, sources: dict[str, str], memory: int, stack: int) -> None:
-        self.process: subprocess.Popen[bytes] | None = None
-        self.area: protocol.Area | None = None
         command = _command()
         descriptor = _area_descriptor()
         try:
             os.ftruncate(descriptor, protocol.AREA_BYTES)
-            self.area = protocol.Area(mmap.mmap(descriptor, protocol.AREA_BYTES))
-            self.process = subprocess.Popen(
-                [*command, str(descriptor)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                pass_fds=(descriptor,),
-                env=_environment(),
-                start_new_session=True,
-            )
-        except BaseException:
-            self.close()
-            raise
+            area = protocol.Area(mmap.mmap(descriptor, protocol.AREA_BYTES))
+            try:
+                self.process = subprocess.Popen(
+                    [*command, str(descriptor)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    pass_fds=(descriptor,),
+                    env=_environment(),
+                    start_new_session=True,
+                )
+            except BaseException:
+                area.close()
+                raise
         finally:
             os.close(descriptor)
+        self.area: protocol.Area | None = area
         assert self.process.stdin is not None and self.process.stdout is not None
+        self._streams = (self.process.stdin, self.process.stdout)
         self._to = self.process.stdin.fileno()
         self._from = self.process.stdout.fileno()
         os.set_blocking(self._to, False)
@@ -159,7 +160,7 @@ class _Worker:
 
     @property
     def alive(self) -> bool:
-        return self.process is not None and self.process.returncode is None
+        return self.process.returncode is None
 
     def clean(self) -> bool:
         """Alive, started, and with nothing unasked for waiting on its pipe."""
@@ -215,17 +216,15 @@ class _Worker:
 
     def kill(self) -> None:
         """Kills and reaps the process, leaving its pipes and area to :meth:`close`."""
-        if self.process is not None and self.process.returncode is None:
+        if self.process.returncode is None:
             self.process.kill()
             self.process.wait()
 
     def stop(self) -> None:
         """Kills the process and closes its pipes; the area stays readable."""
         self.kill()
-        if self.process is not None:
-            for stream in (self.process.stdin, self.process.stdout):
-                if stream is not None:
-                    stream.close()
+        for stream in self._streams:
+            stream.close()
 
     def close(self) -> None:
         self.stop()
@@ -235,9 +234,8 @@ class _Worker:
 
     def forget(self) -> None:
         """In a forked child: drop this copy of the parent's worker without touching it."""
-        if self.process is not None:
-            # The process is the parent's child, not ours: nothing here may wait for it.
-            self.process.returncode = -1
+        # The process is the parent's child, not ours: nothing here may wait for it.
+        self.process.returncode = -1
         self.close()
 
 
@@ -265,15 +263,7 @@ class Pool:
             return Outcome(status=NOT_STARTED)
         outcome: Outcome | None = None
         try:
-            encoded = script.encode("utf-8")
-            request = b"".join(
-                (
-                    protocol.RUN,
-                    protocol.SCRIPT_LENGTH.pack(len(encoded)),
-                    encoded,
-                    payload.encode("utf-8"),
-                )
-            )
+            request = protocol.pack_run(script, payload)
             try:
                 outcome = worker.run(request, time_limit)
             except Exception:  # a bug here must not become an exception out of cfmock
@@ -392,7 +382,8 @@ def _forget_all() -> None:
         pool._forget()
 
 
-if hasattr(os, "register_at_fork"):
+# Every POSIX Python has it; only Windows, which has no poll() either, lacks it.
+if hasattr(os, "register_at_fork"):  # pragma: no branch - workers need POSIX (see above)
     os.register_at_fork(after_in_child=_forget_all)
 
 

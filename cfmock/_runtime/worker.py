@@ -367,33 +367,64 @@ def write_frame(fd: int, body: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def main(argv: list[str]) -> int:
+def pack_run(script: str, payload: str) -> bytes:
+    """The ``R`` frame's body for one run of *script* against *payload* (the input JSON)."""
+    encoded = script.encode("utf-8")
+    return b"".join((RUN, SCRIPT_LENGTH.pack(len(encoded)), encoded, payload.encode("utf-8")))
+
+
+def main(argv: list[str], stdin: int = 0, stdout: int = 1) -> int:
+    """The worker: ``argv`` is ``[script, QUICKJS_DIR, AREA_FD]``; frames come in on *stdin*
+    and go out on *stdout* (as a script, the process's own)."""
     sys.path.append(argv[1])
     import _quickjs  # the engine, from the directory the parent found it in
 
     with os.fdopen(int(argv[2]), "r+b") as file:
         area = Area(mmap.mmap(file.fileno(), AREA_BYTES))
-    # The protocol owns the pipes: file descriptors 0 and 1 point to the null device instead,
-    # so that nothing else can write into the answers.
-    incoming = os.fdopen(os.dup(0), "rb")
-    outgoing = os.dup(1)
+    # The protocol owns the pipes: *stdin* and *stdout* point to the null device instead, so
+    # that nothing else can write into the answers.
+    incoming = os.fdopen(os.dup(stdin), "rb")
+    outgoing = os.dup(stdout)
     null = os.open(os.devnull, os.O_RDWR)
-    os.dup2(null, 0)
-    os.dup2(null, 1)
+    os.dup2(null, stdin)
+    os.dup2(null, stdout)
     os.close(null)
     try:
+        return serve(_quickjs, incoming, outgoing, area, _alarm())
+    finally:
+        incoming.close()
+        os.close(outgoing)
+        area.close()
+
+
+def _alarm() -> Callable[[int], object] | None:
+    """``signal.alarm``, where there is one, for the backstop."""
+    try:
         # signal's C half: signal.py itself imports enum, slow to load.
-        alarm = getattr(__import__("_signal"), "alarm", None)
+        alarm: Callable[[int], object] | None = getattr(__import__("_signal"), "alarm", None)
     except ImportError:  # pragma: no cover - not CPython
         import signal
 
         alarm = getattr(signal, "alarm", None)
+    return alarm
 
+
+def serve(
+    engine: Any,
+    incoming: BinaryIO,
+    outgoing: int,
+    area: Area,
+    alarm: Callable[[int], object] | None,
+) -> int:
+    """Speaks the protocol until the parent is gone: 0 then, 2 when it did not start with ``I``.
+
+    *engine* is ``_quickjs``; *alarm*, ``signal.alarm`` or None, arms the backstop of each run.
+    """
     init = read_frame(incoming)
     if init is None or init[:1] != INIT:
         return 2
     memory, stack = LIMITS.unpack_from(init, 1)
-    worker = Worker(_quickjs, unpack_texts(init[1 + LIMITS.size :]), memory, stack, area)
+    worker = Worker(engine, unpack_texts(init[1 + LIMITS.size :]), memory, stack, area)
     prepared: _Prepared | None = worker.prepare()
     write_frame(outgoing, HELLO)
     while True:
@@ -410,5 +441,6 @@ def main(argv: list[str]) -> int:
         prepared = worker.prepare()
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # pragma: no cover - only as the worker's script (python -I -S -B)
+    # No coverage tracer can start there; test_a_worker_exits_when_its_input_closes runs it.
     sys.exit(main(sys.argv))
