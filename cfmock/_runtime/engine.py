@@ -94,11 +94,6 @@ def sources() -> dict[str, str]:
     return found
 
 
-def prelude() -> str:
-    """The JavaScript evaluated in every fresh context before the function's code."""
-    return sources()["prelude"]
-
-
 def to_script(code: str) -> str:
     """Turn module-style imports into runtime lookups, keeping every line where it was.
 
