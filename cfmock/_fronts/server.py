@@ -1,105 +1,65 @@
 """``cfmock server``: the same core over HTTP on localhost, for the AWS CLI and other SDKs.
 
-A threaded TCP server (one daemon thread per connection, HTTP/1.1 keep-alive, ``TCP_NODELAY``)
-reads requests with h11, a strict HTTP/1.1 parser, and hands each one to the dispatcher exactly
-as the botocore seam does in-process. Signatures are not verified (any SigV4 or unsigned
-request is accepted); the account comes from the access key as in-process. ``/_cfmock/...`` is
-a small control API for test harnesses: ``POST /_cfmock/reset`` and ``GET /_cfmock/state``.
+:class:`MockServer` answers each request that :mod:`cfmock._fronts.http1` reads (HTTP/1.1, with
+h11, within the limits that module states) by handing it to the dispatcher exactly as the
+botocore seam does in-process. Signatures are not verified (any SigV4 or unsigned request is
+accepted); the account comes from the access key as in-process. ``/_cfmock/...`` is a small
+control API for test harnesses: ``POST /_cfmock/reset`` and ``GET /_cfmock/state``.
 
-What the server accepts, and its limits (module constants):
-
-* A request head (request line and header fields) of at most :data:`MAX_HEAD_BYTES` (64 KiB)
-  with at most :data:`MAX_HEADERS` (100) fields, and a ``Host`` that is a host name or address
-  with an optional port (required in HTTP/1.1). HTTP/1.1 connections are kept open until the
-  client sends ``Connection: close``; an HTTP/1.0 connection is closed after each answer.
-* A body framed by ``Content-Length`` or ``Transfer-Encoding: chunked`` (never both), of at
-  most :data:`MAX_BODY_BYTES` (1 MiB). It is read :data:`READ_BYTES` (64 KiB) at a time.
-* A read that waits more than :data:`READ_TIMEOUT_SECONDS` (30 s) ends the connection: quietly
-  between requests, with 408 ``RequestTimeout`` in the middle of one.
-
-A request that breaks these rules or is not valid HTTP/1.1 is answered with 400 and the
-service's error document (``InvalidArgument`` in CloudFront's XML, ``ValidationException`` in
-the data plane's JSON), ``Connection: close``, and the connection is closed. Whatever the client
-sent after it is discarded unparsed (at most :data:`LINGER_BYTES` for :data:`LINGER_SECONDS`, so
-that the client reads the answer rather than a reset): a refused request's body is never read
-as a request of its own. An unknown method gets the answer of any request nothing implements:
-400 ``UnsupportedOperation`` (``ValidationException`` on the data plane). An exception inside
-the dispatch, a cfmock bug, is logged with its traceback on the ``cfmock.server`` logger and
-answered with 500 ``InternalFailure``.
-
-Each answered request logs one line on the ``cfmock.server`` logger, ``METHOD TARGET -> STATUS
-Operation [ErrorCode]``, with control characters and non-ASCII bytes of the request escaped
-(``\\x0d``); ``-`` stands for what was not known. The call log keeps the latest
-:data:`MAX_CALLS` (10 000) calls.
+An unknown method gets the answer of any request nothing implements: 400
+``UnsupportedOperation`` (``ValidationException`` on the data plane). The call log keeps the
+latest :data:`MAX_CALLS` (10 000) calls.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
-import logging
-import re
-import socket
-import socketserver
 import threading
-import time
 from dataclasses import replace
-from http import HTTPStatus
 from typing import Any
 
-import h11
-
 from cfmock._cloudfront.backend import Backend
-from cfmock._dispatch import Dispatcher, error_response
+from cfmock._dispatch import Dispatcher
 from cfmock._fronts.base import refusal_response, service_for_host
+from cfmock._fronts.http1 import (
+    ISSUES_URL,
+    LINGER_BYTES,
+    LINGER_SECONDS,
+    MAX_BODY_BYTES,
+    MAX_HEAD_BYTES,
+    MAX_HEADERS,
+    READ_BYTES,
+    READ_TIMEOUT_SECONDS,
+    Http1Server,
+    printable,
+)
 from cfmock._options import MockOptions
 from cfmock._wire.http import HttpRequest, HttpResponse
-from cfmock._wire.model import CLOUDFRONT, service_model
-from cfmock._wire.restjson import JSON_CONTENT_TYPE
-from cfmock._wire.restxml import XML_CONTENT_TYPE, escape, namespace, new_request_id
-from cfmock.exceptions import ServiceError
 
-MAX_BODY_BYTES = 1024 * 1024
-"""Largest request body accepted; the API's largest member is 40 960 bytes of base64."""
-MAX_HEAD_BYTES = 64 * 1024
-"""Largest request line plus header fields accepted."""
-MAX_HEADERS = 100
-"""Most header fields accepted in one request (as ``http.server``)."""
-READ_BYTES = 64 * 1024
-"""Most bytes read from a socket at once, whatever a request declares."""
-READ_TIMEOUT_SECONDS = 30.0
-"""How long a read waits for the client; ``MockServer(read_timeout=...)`` overrides it."""
+__all__ = [
+    "ISSUES_URL",
+    "LINGER_BYTES",
+    "LINGER_SECONDS",
+    "MAX_BODY_BYTES",
+    "MAX_CALLS",
+    "MAX_HEADERS",
+    "MAX_HEAD_BYTES",
+    "READ_BYTES",
+    "READ_TIMEOUT_SECONDS",
+    "MockServer",
+]
+
 MAX_CALLS = 10_000
 """Calls the server's call log keeps (the oldest are dropped); ``MockServer(max_calls=...)``."""
-LINGER_SECONDS = 2.0
-"""After a refusal, how long the server goes on discarding what the client sends."""
-LINGER_BYTES = 4 * MAX_BODY_BYTES
-"""After a refusal, the most bytes the server discards before it closes the connection."""
-ISSUES_URL = "https://github.com/cfmock/cfmock/issues"
-"""Where the answer to a cfmock bug asks users to report it."""
-
-log = logging.getLogger("cfmock.server")
-
-_HOST = re.compile(rb"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]*)(?::[0-9]{0,5})?")
-_H11_BYTES = re.compile(r"bytearray\((b'(?:[^'\\]|\\.)*'|b\"(?:[^\"\\]|\\.)*\")\)")
-_REASONS = {status.value: status.phrase.encode("ascii") for status in HTTPStatus}
-_LOGGED_HEAD_BYTES = 256
-_HEAD_TOO_LONG = (
-    f"The request line and header fields are over {MAX_HEAD_BYTES} bytes; cfmock accepts at "
-    f"most {MAX_HEAD_BYTES}."
-)
 
 
-class MockServer(socketserver.ThreadingTCPServer):
+class MockServer(Http1Server):
     """A threaded HTTP/1.1 server answering with one cfmock core.
 
     *read_timeout* is how long a read waits for the client, in seconds; *max_calls* bounds the
     call log. Call :meth:`serve_forever` (on a thread of its own in tests), then
     :meth:`shutdown` and :meth:`server_close`.
     """
-
-    daemon_threads = True
-    allow_reuse_address = True
 
     def __init__(
         self,
@@ -111,11 +71,10 @@ class MockServer(socketserver.ThreadingTCPServer):
         max_calls: int = MAX_CALLS,
     ) -> None:
         self.options = options or MockOptions()
-        self.read_timeout = read_timeout
         self.max_calls = max_calls
         self.dispatcher = Dispatcher(Backend(self.options), max_calls=max_calls)
         self._core_lock = threading.Lock()
-        super().__init__((host, port), _Connection)
+        super().__init__((host, port), read_timeout=read_timeout)
 
     @property
     def url(self) -> str:
@@ -164,157 +123,11 @@ class MockServer(socketserver.ThreadingTCPServer):
             }
         return {"accounts": summary, "calls": len(dispatcher.calls)}
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Log what escaped a connection's handler (a cfmock bug) instead of printing it."""
-        log.exception(
-            "cfmock bug on the connection from %s; please report it at %s",
-            client_address,
-            ISSUES_URL,
-        )
-
-
-class _Refused(Exception):
-    """A request answered with an error and ``Connection: close``."""
-
-    def __init__(self, message: str, status: int = 400, code: str = "InvalidArgument") -> None:
-        super().__init__(message)
-        self.message, self.status, self.code = message, status, code
-
-
-class _TimedOut(Exception):
-    pass
-
-
-class _Connection(socketserver.BaseRequestHandler):
-    """One client connection: requests in, answers out, until either side closes it."""
-
-    server: MockServer
-    request: socket.socket
-
-    def setup(self) -> None:
-        # Without TCP_NODELAY, Nagle's algorithm and delayed ACKs can add about 40 ms to a
-        # keep-alive response.
-        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.request.settimeout(self.server.read_timeout)
-        self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD_BYTES)
-        self._head = bytearray()
-        self._head_size = 0
-        self._request_method: bytes | None = None
-        self._peer_closed = False
-
-    def handle(self) -> None:
-        try:
-            while self._exchange():
-                self._h11.start_next_cycle()
-        except OSError as error:  # reset by the peer, or a send that timed out
-            log.debug("connection from %s ended: %s", self.client_address, error)
-
-    def _exchange(self) -> bool:
-        """Answer one request; whether the connection stays open for the next."""
-        pending = self._h11.trailing_data[0]  # what the client sent after the last request
-        self._head = bytearray(pending[:_LOGGED_HEAD_BYTES])
-        self._head_size = len(pending)
-        self._request_method = None
-        method, target, service = "-", "-", CLOUDFRONT
-        try:
-            try:
-                event = self._next_event()
-            except _TimedOut:
-                if not self._head:
-                    return False  # an idle keep-alive connection
-                raise
-            if not isinstance(event, h11.Request):
-                return False  # the client closed the connection between requests
-            self._request_method = event.method
-            raw_target = event.target.decode("ascii")
-            method = _printable(event.method.decode("ascii"))
-            target = _printable(raw_target)
-            headers = _headers(event)
-            service = service_for_host(headers.get("host", ""), raw_target.split("?", 1)[0])
-            _check_head(event, headers)
-            body = self._body()
-        except _TimedOut:
-            refused = _Refused(
-                f"cfmock waited {self.server.read_timeout:g} s for the rest of the request and "
-                f"closed the connection.",
-                408,
-                "RequestTimeout",
-            )
-            return self._refuse(refused, service, method, target)
-        except _Refused as refused:
-            if method == "-":
-                method, target = _request_line_words(self._head)
-            return self._refuse(refused, service, method, target)
-        dispatcher = self.server.dispatcher  # once: a reset does not reach a request in flight
-        try:
-            response = self._answer(
-                dispatcher, event.method.decode("ascii"), raw_target, headers, body
-            )
-            head = _response_head(response, close=False)  # checks the header fields
-        except Exception as error:
-            log.exception("cfmock bug while answering %s %s", method, target)
-            response = _internal_failure(service, method, target, error)
-            head = _response_head(response, close=False)
-        self._send(head, response, method, target)
-        if self._h11.our_state is h11.DONE and self._h11.their_state is h11.DONE:
-            return True
-        self._linger()  # the client asked to close (or speaks HTTP/1.0)
-        return False
-
-    def _next_event(self) -> h11.Event | type[h11.NEED_DATA] | type[h11.PAUSED]:
-        """The next h11 event, reading from the socket as needed, one bounded piece at a time."""
-        while True:
-            in_head = self._h11.their_state is h11.IDLE
-            try:
-                event = self._h11.next_event()
-            except h11.RemoteProtocolError as error:
-                raise _Refused(_malformed(error, in_head)) from None
-            if event is not h11.NEED_DATA:
-                return event
-            size = READ_BYTES
-            if in_head:  # h11's own limit lets a head through that is up to one read longer
-                if self._head_size >= MAX_HEAD_BYTES:
-                    raise _Refused(_HEAD_TOO_LONG)
-                size = min(size, MAX_HEAD_BYTES - self._head_size)
-            try:
-                data = self.request.recv(size)
-            except TimeoutError:
-                raise _TimedOut from None
-            self._peer_closed = not data
-            if in_head:
-                self._head_size += len(data)
-                if len(self._head) < _LOGGED_HEAD_BYTES:
-                    self._head += data[: _LOGGED_HEAD_BYTES - len(self._head)]
-            self._h11.receive_data(data)
-
-    def _body(self) -> bytes:
-        if self._h11.they_are_waiting_for_100_continue:
-            self.request.sendall(
-                self._h11.send(h11.InformationalResponse(status_code=100, headers=[]))
-            )
-        pieces: list[bytes] = []
-        size = 0
-        while True:
-            event = self._next_event()
-            if isinstance(event, h11.EndOfMessage):
-                return b"".join(pieces)
-            if isinstance(event, h11.Data):
-                size += len(event.data)
-                if size > MAX_BODY_BYTES:
-                    raise _Refused(
-                        f"The request body is over {MAX_BODY_BYTES} bytes; cfmock accepts at "
-                        f"most {MAX_BODY_BYTES}."
-                    )
-                pieces.append(bytes(event.data))
-
-    def _answer(
-        self,
-        dispatcher: Dispatcher,
-        method: str,
-        target: str,
-        headers: dict[str, str],
-        body: bytes,
+    def answer(
+        self, method: str, target: str, headers: dict[str, str], body: bytes
     ) -> HttpResponse:
+        """The control API's or the dispatcher's answer to one request."""
+        dispatcher = self.dispatcher  # once: a reset does not reach a request in flight
         path = target.split("?", 1)[0]
         if path.startswith("/_cfmock/"):
             return self._control(dispatcher, method, path)
@@ -327,125 +140,15 @@ class _Connection(socketserver.BaseRequestHandler):
 
     def _control(self, dispatcher: Dispatcher, method: str, path: str) -> HttpResponse:
         if path == "/_cfmock/reset" and method == "POST":
-            self.server.reset()
+            self.reset()
             return _json(200, {"reset": True})
         if path == "/_cfmock/state" and method == "GET":
-            return _json(200, self.server.state(dispatcher))
+            return _json(200, self.state(dispatcher))
         payload = {
-            "error": f"no control endpoint {_printable(method)} {path}",
+            "error": f"no control endpoint {printable(method)} {path}",
             "endpoints": ["POST /_cfmock/reset", "GET /_cfmock/state"],
         }
         return replace(_json(404, payload), error_code="NotFound")
-
-    def _refuse(self, refused: _Refused, service: str, method: str, target: str) -> bool:
-        error = ServiceError(refused.code, refused.message)
-        if refused.code == "InvalidArgument":
-            response = error_response(service, error)
-        else:
-            response = _unmodeled(service, error, refused.status)
-        response = replace(response, operation="-")
-        self._send(_response_head(response, close=True), response, method, target)
-        self._linger()
-        return False
-
-    def _send(self, head: h11.Response, response: HttpResponse, method: str, target: str) -> None:
-        out = self._h11.send(head)
-        # A HEAD request that h11 parsed gets no body (*method* is only what the log shows).
-        if self._request_method != b"HEAD" and response.body:
-            out += self._h11.send(h11.Data(data=response.body))
-        out += self._h11.send(h11.EndOfMessage())
-        operation = response.operation or "-"
-        error_code = f" {response.error_code}" if response.error_code else ""
-        # Logged before it is sent: a client that has the answer finds it in the log.
-        log.info("%s %s -> %s %s%s", method, target, response.status, operation, error_code)
-        self.request.sendall(out)
-
-    def _linger(self) -> None:
-        """Discard, unparsed, what the client still sends, then let the connection close.
-
-        Closing a socket with unread bytes resets the connection, and the client may then lose
-        the answer; reading on for a bounded time and size first lets it read the answer.
-        """
-        if self._peer_closed:
-            return
-        try:
-            self.request.shutdown(socket.SHUT_WR)
-            deadline = time.monotonic() + LINGER_SECONDS
-            discarded = 0
-            while discarded < LINGER_BYTES:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return
-                self.request.settimeout(min(remaining, self.server.read_timeout))
-                data = self.request.recv(READ_BYTES)
-                if not data:
-                    return
-                discarded += len(data)
-        except OSError:  # includes the timeout: nothing more to wait for
-            return
-
-
-def _response_head(response: HttpResponse, close: bool) -> h11.Response:
-    """The status line and header fields of *response*, with its length; h11 checks them."""
-    status = response.status
-    headers = [(b"Server", b"cfmock"), (b"Date", email.utils.formatdate(usegmt=True).encode())]
-    headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
-    if status not in (204, 304):
-        headers.append((b"Content-Length", str(len(response.body)).encode("ascii")))
-    if close:
-        headers.append((b"Connection", b"close"))
-    return h11.Response(status_code=status, headers=headers, reason=_REASONS.get(status, b""))
-
-
-def _headers(event: h11.Request) -> dict[str, str]:
-    """The request's header fields by lower-case name, repeated fields joined with ``, ``."""
-    headers: dict[str, str] = {}
-    for name, value in event.headers:
-        key, text = name.decode("ascii"), value.decode("latin-1")
-        headers[key] = f"{headers[key]}, {text}" if key in headers else text
-    return headers
-
-
-def _check_head(event: h11.Request, headers: dict[str, str]) -> None:
-    """Refuse what h11 lets through but cfmock does not accept."""
-    if event.http_version not in (b"1.0", b"1.1"):
-        version = _printable(event.http_version.decode("ascii"))
-        raise _Refused(f"HTTP/{version} is not supported; cfmock speaks HTTP/1.1.")
-    if len(event.headers) > MAX_HEADERS:
-        raise _Refused(
-            f"The request has {len(event.headers)} header fields; cfmock accepts at most "
-            f"{MAX_HEADERS}."
-        )
-    host = headers.get("host", "")
-    if not _HOST.fullmatch(host.encode("latin-1")):
-        raise _Refused(
-            f"The Host header '{_printable(host)}' is not a host name or address with an "
-            f"optional port."
-        )
-    length = headers.get("content-length")
-    if length is not None and "transfer-encoding" in headers:
-        raise _Refused(
-            "The request has both Content-Length and Transfer-Encoding; cfmock accepts one "
-            "framing only."
-        )
-    if length is not None and int(length) > MAX_BODY_BYTES:
-        raise _Refused(
-            f"The request body is {int(length)} bytes; cfmock accepts at most {MAX_BODY_BYTES}."
-        )
-
-
-def _malformed(error: h11.RemoteProtocolError, in_head: bool) -> str:
-    if error.error_status_hint == 431:  # h11's buffer limit, MAX_HEAD_BYTES
-        if in_head:
-            return _HEAD_TOO_LONG
-        return (
-            f"A chunk header or the trailer fields of the request are over {MAX_HEAD_BYTES} "
-            f"bytes; cfmock accepts at most {MAX_HEAD_BYTES}."
-        )
-    reason = _H11_BYTES.sub(r"\1", str(error))
-    if len(reason) > 200:
-        reason = reason[:200] + "..."
-    return f"The request is not valid HTTP/1.1: {reason}."
 
 
 def _http_request(method: str, target: str, headers: dict[str, str], body: bytes) -> HttpRequest:
@@ -460,72 +163,6 @@ def _http_request(method: str, target: str, headers: dict[str, str], body: bytes
         return HttpRequest.from_case_insensitive_headers(method, url, headers, body)
     except ValueError:  # an absolute form urllib cannot split, such as http://[x/
         return HttpRequest(method, target, {}, headers, body)
-
-
-def _unmodeled(service: str, error: ServiceError, status: int) -> HttpResponse:
-    """*error*, whose code the service's model lacks, in the service's error format.
-
-    The codecs' ``serialize_error`` reads the status from the error's shape, so the server
-    writes these two documents (``InternalFailure``, ``RequestTimeout``) itself.
-    """
-    request_id = new_request_id()
-    if service == CLOUDFRONT:
-        fault = "Receiver" if status >= 500 else "Sender"
-        body = (
-            f'<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<ErrorResponse xmlns="{namespace(service_model(service))}"><Error>'
-            f"<Type>{fault}</Type><Code>{escape(error.code)}</Code>"
-            f"<Message>{escape(error.message)}</Message></Error>"
-            f"<RequestId>{request_id}</RequestId></ErrorResponse>"
-        ).encode()
-        headers = {"x-amz-request-id": request_id, "Content-Type": XML_CONTENT_TYPE}
-    else:
-        body = json.dumps({"__type": error.code, "Message": error.message}).encode()
-        headers = {
-            "x-amzn-ErrorType": error.code,
-            "x-amzn-RequestId": request_id,
-            "Content-Type": JSON_CONTENT_TYPE,
-        }
-    return HttpResponse(status, headers, body, error_code=error.code)
-
-
-def _internal_failure(service: str, method: str, target: str, error: Exception) -> HttpResponse:
-    path = target.split("?", 1)[0]
-    message = (
-        f"cfmock failed to answer {method} {path} ({type(error).__name__}). This is a bug in "
-        f"cfmock, not in the request: please report it at {ISSUES_URL} with the traceback "
-        f"from the cfmock server log."
-    )
-    return _unmodeled(service, ServiceError("InternalFailure", message), 500)
-
-
-def _request_line_words(head: bytes | bytearray) -> tuple[str, str]:
-    """The method and target of a request line h11 refused, escaped, for the log."""
-    line = bytes(head).split(b"\n", 1)[0].rstrip(b"\r")
-    words = line.split(b" ")
-    method = _printable(words[0].decode("latin-1"), 32) or "-"
-    target = _printable(words[1].decode("latin-1"), 100) if len(words) > 1 else "-"
-    return method, target or "-"
-
-
-def _printable(text: str, limit: int = 1000) -> str:
-    """*text* with control characters, backslashes and non-ASCII escaped, at most *limit*."""
-    if len(text) > limit:
-        text = text[:limit] + "..."
-    if text.isascii() and text.isprintable() and "\\" not in text:
-        return text
-    return "".join(c if " " <= c <= "~" and c != "\\" else _escape(c) for c in text)
-
-
-def _escape(character: str) -> str:
-    code = ord(character)
-    return (
-        f"\\x{code:02x}"
-        if code < 0x100
-        else f"\\u{code:04x}"
-        if code < 0x10000
-        else f"\\U{code:08x}"
-    )
 
 
 def _json(status: int, payload: dict[str, Any]) -> HttpResponse:
