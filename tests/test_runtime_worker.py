@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import datetime
 import os
+import select
+import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
+import warnings
+import weakref
+from collections.abc import Callable, Iterator
+from importlib.machinery import ModuleSpec
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,8 +69,7 @@ def _running(a_pool: pool.Pool) -> list[int]:
     return [
         worker.process.pid
         for worker in busy
-        if worker.area is not None
-        and (worker.area.read() or ())[:1] != ((),)
+        if worker.area is not None and (worker.area.read() or ())[:1] != ((),)
     ]
 
 
@@ -197,7 +202,13 @@ FAKE_WORKER = textwrap.dedent(
     protocol.read_frame(incoming)
     if mode == "no-hello":
         sys.exit(0)
+    if mode == "wrong-hello":
+        protocol.write_frame(1, b"HELLO")
+        protocol.read_frame(incoming)
+        sys.exit(0)
     protocol.write_frame(1, protocol.HELLO)
+    if mode == "hello-then-exit":
+        sys.exit(0)
     protocol.read_frame(incoming)
     answer = protocol.ANSWER.pack(protocol.ANSWER_KIND, 1, 0, 0.001)
     if mode == "garbage":
@@ -270,7 +281,7 @@ def test_a_worker_that_says_more_than_its_answer_is_not_used_again(fake_worker, 
     assert first.process.returncode is not None
 
 
-@pytest.mark.parametrize("mode", ["dies-at-start", "no-hello"])
+@pytest.mark.parametrize("mode", ["dies-at-start", "no-hello", "wrong-hello"])
 def test_a_worker_that_does_not_start_is_reported(fake_worker, own_pool, mode) -> None:
     fake_worker(mode)
     result = execute(ALLOW)
@@ -294,6 +305,287 @@ def test_a_hello_that_never_comes_is_a_start_failure(tmp_path, own_pool, monkeyp
     monkeypatch.setattr(pool, "_command", lambda: [sys.executable, str(script)])
     monkeypatch.setattr(pool, "STARTUP_LIMIT", 0.5)
     assert execute(ALLOW).error == WORKER_START_MESSAGE
+
+
+@pytest.fixture
+def closed_workers(monkeypatch) -> list[pool._Worker]:
+    """The workers closed during the test, in order (a worker that fails to start is never
+    handed out, so this is the only way to see it)."""
+    closed: list[pool._Worker] = []
+    original = pool._Worker.close
+
+    def close(self: pool._Worker) -> None:
+        closed.append(self)
+        original(self)
+
+    monkeypatch.setattr(pool._Worker, "close", close)
+    return closed
+
+
+@pytest.fixture
+def big_init_pool(monkeypatch) -> Iterator[pool.Pool]:
+    """A pool whose init frame is far larger than any pipe's buffer."""
+    sources = {**engine.sources(), "padding": "x" * (4 * 1024 * 1024)}
+    fresh = pool.Pool(lambda: sources, engine.MEMORY_LIMIT, engine.STACK_LIMIT, engine.POOL_SIZE)
+    monkeypatch.setattr(engine, "_POOL", fresh)
+    yield fresh
+    fresh.shutdown()
+
+
+def test_a_process_that_cannot_be_spawned_leaves_nothing_open(
+    tmp_path, own_pool, monkeypatch
+) -> None:
+    areas: list[protocol.Area] = []
+    descriptors: list[tuple[int, os.stat_result]] = []
+
+    class RecordedArea(protocol.Area):
+        def __init__(self, buffer) -> None:
+            super().__init__(buffer)
+            areas.append(self)
+
+    make_descriptor = pool._area_descriptor
+
+    def recorded_descriptor() -> int:
+        descriptor = make_descriptor()
+        descriptors.append((descriptor, os.fstat(descriptor)))
+        return descriptor
+
+    monkeypatch.setattr(protocol, "Area", RecordedArea)
+    monkeypatch.setattr(pool, "_area_descriptor", recorded_descriptor)
+    monkeypatch.setattr(pool, "_command", lambda: [str(tmp_path / "no-such-interpreter")])
+    result = execute(ALLOW)
+    assert (result.action, result.error) == ("deny", WORKER_START_MESSAGE)
+    assert own_pool.workers == 0
+    ((area,), ((descriptor, before),)) = (areas, descriptors)
+    assert area.buffer.closed
+    try:
+        after = os.fstat(descriptor)
+    except OSError:
+        pass  # closed
+    else:  # closed, and the number taken again since by something else
+        assert (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino)
+
+
+def test_a_worker_gone_before_it_took_its_init_is_a_start_failure(
+    fake_worker, big_init_pool, closed_workers
+) -> None:
+    fake_worker("dies-at-start")
+    result = execute(ALLOW)
+    assert (result.action, result.error) == ("deny", WORKER_START_MESSAGE)
+    assert big_init_pool.workers == 0
+    (closed,) = closed_workers
+    assert closed.process.returncode is not None  # reaped, whether it had ended or not
+    assert closed.area is None
+
+
+def test_a_worker_that_does_not_take_its_init_in_time_is_killed(
+    tmp_path, big_init_pool, closed_workers, monkeypatch
+) -> None:
+    script = tmp_path / "asleep.py"
+    script.write_text("import time\ntime.sleep(120)\n")
+    monkeypatch.setattr(pool, "_command", lambda: [sys.executable, str(script)])
+    monkeypatch.setattr(pool, "STARTUP_LIMIT", 0.5)
+    assert execute(ALLOW).error == WORKER_START_MESSAGE
+    (closed,) = closed_workers
+    assert closed.process.returncode == -signal.SIGKILL
+    assert big_init_pool.workers == 0
+
+
+def test_a_worker_gone_before_it_took_the_run_is_a_failed_run(fake_worker, own_pool) -> None:
+    # The script is far larger than the pipe's buffer: the write meets the closed pipe.
+    fake_worker("hello-then-exit")
+    result = execute("// " + "x" * (4 * 1024 * 1024) + "\n" + ALLOW)
+    assert (result.action, result.error) == ("deny", WORKER_FAILED_MESSAGE)
+    assert own_pool.workers == 0
+
+
+def test_a_script_larger_than_the_pipe_reaches_the_worker_whole(own_pool) -> None:
+    padding = "x" * (4 * 1024 * 1024)
+    result = execute(
+        f"const padding = '{padding}';\n"
+        "function connectionHandler(c) { console.log(String(padding.length)); c.allow(); }"
+    )
+    assert (result.action, result.error, result.logs) == ("allow", "", (str(len(padding)),))
+
+
+def test_an_unexpected_failure_while_talking_to_a_worker_is_a_failed_run(
+    own_pool, monkeypatch
+) -> None:
+    used: list[pool._Worker] = []
+
+    def broken(self: pool._Worker, request: bytes, time_limit: float) -> pool.Outcome:
+        used.append(self)
+        raise RuntimeError("a bug in cfmock")
+
+    monkeypatch.setattr(pool._Worker, "run", broken)
+    result = execute(ALLOW)
+    assert (result.action, result.error, result.compute_utilization) == (
+        "deny",
+        WORKER_FAILED_MESSAGE,
+        100,
+    )
+    (worker,) = used
+    assert worker.process.returncode is not None  # killed and reaped
+    assert own_pool.workers == 0
+
+
+def test_when_a_spare_cannot_start_the_idle_worker_takes_the_run(own_pool, monkeypatch) -> None:
+    assert execute(ALLOW).action == "allow"
+    (first,) = own_pool._workers
+    # The idle worker always looks as if it came back just now: the pool tries to start a spare.
+    monkeypatch.setattr(pool, "READY_AFTER", float("inf"))
+
+    def missing() -> list[str]:
+        raise RuntimeError("no engine")
+
+    monkeypatch.setattr(pool, "_command", missing)
+    result = execute("function connectionHandler(c) { console.log('idle one'); c.allow(); }")
+    assert (result.action, result.error, result.logs) == ("allow", "", ("idle one",))
+    assert (own_pool.workers, own_pool._workers) == (1, {first})
+
+
+def test_a_worker_lent_out_when_the_pool_forgot_is_neither_kept_nor_counted(own_pool) -> None:
+    # As in a forked child whose parent had a run in flight: the run's worker comes back to a
+    # pool that no longer knows it.
+    execute(ALLOW)
+    lent = own_pool._borrow()
+    inherited = list(own_pool._workers)
+    own_pool._forget()
+    own_pool._give_back(lent, healthy=True)
+    assert (own_pool.workers, own_pool._idle, own_pool._workers) == (0, [], set())
+    assert lent.area is None
+    for worker in inherited:  # here the "parent's" workers are ours: their input closed, reap
+        os.waitpid(worker.process.pid, 0)
+    assert execute(ALLOW).action == "allow"
+    assert own_pool.workers == 1
+
+
+def test_after_a_fork_every_pool_forgets_its_workers(own_pool, monkeypatch) -> None:
+    execute(ALLOW)
+    inherited = list(own_pool._workers)
+    monkeypatch.setattr(pool, "_POOLS", weakref.WeakSet([own_pool]))
+    pool._forget_all()
+    assert own_pool.workers == 0
+    assert [worker.process.returncode for worker in inherited] == [-1] * len(inherited)
+    for worker in inherited:
+        os.waitpid(worker.process.pid, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork()")
+def test_a_forked_child_does_not_inherit_the_workers(own_pool) -> None:
+    execute(ALLOW)
+    (worker,) = own_pool._workers
+    read, write = os.pipe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork() with threads, 3.12+
+        child = os.fork()
+    if child == 0:  # the forked child: it reports what it sees and ends with os._exit
+        try:
+            found = (own_pool.workers, len(own_pool._idle), worker.process.returncode)
+            os.write(write, repr(found).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as answer:
+        seen = answer.read()
+    assert os.waitpid(child, 0)[1] == 0
+    assert seen == b"(0, 0, -1)"
+    # The parent's worker is untouched by the child's forgetting, and still answers.
+    assert worker.alive
+    assert execute(ALLOW).action == "allow"
+    assert own_pool._workers == {worker}
+
+
+@pytest.mark.parametrize("missing", ["frozen", "executable", "engine", "engine's file"])
+def test_no_worker_without_an_interpreter_and_the_engine(own_pool, monkeypatch, missing) -> None:
+    if missing == "frozen":
+        monkeypatch.setattr(sys, "frozen", True, raising=False)
+    elif missing == "executable":
+        monkeypatch.setattr(sys, "executable", "")
+    elif missing == "engine":
+        monkeypatch.setattr(pool, "find_spec", lambda name: None)
+    else:
+        monkeypatch.setattr(pool, "find_spec", lambda name: ModuleSpec(name, None))
+    with pytest.raises(RuntimeError, match="cannot be found"):
+        pool._command()
+    assert execute(ALLOW).error == WORKER_START_MESSAGE
+    assert own_pool.workers == 0
+
+
+def test_without_memfd_create_the_area_is_a_nameless_temporary_file(own_pool, monkeypatch) -> None:
+    monkeypatch.delattr(os, "memfd_create", raising=False)
+    descriptor = pool._area_descriptor()
+    try:
+        assert os.fstat(descriptor).st_nlink == 0
+    finally:
+        os.close(descriptor)
+    result = execute(
+        "function connectionHandler(c) { console.log('kept'); c.logCustomData('d'); c.allow(); }"
+    )
+    assert (result.action, result.logs, result.custom_data) == ("allow", ("kept",), "d")
+
+
+class _Ready:
+    """A poller that does the next of its steps, then says "ready", whatever the pipe holds."""
+
+    def __init__(self, *steps: Callable[[], object]) -> None:
+        self.steps = list(steps)
+
+    def poll(self, timeout: int | None = None) -> list[tuple[int, int]]:
+        if self.steps:
+            self.steps.pop(0)()
+        return [(0, select.POLLIN)]
+
+
+def test_an_answer_in_pieces_after_a_false_alarm_is_read_whole() -> None:
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    frame = protocol.FRAME.pack(5) + b"hello"
+    poller = _Ready(
+        lambda: None,  # nothing to read yet
+        lambda: os.write(write, frame[:2]),  # not even the whole length
+        lambda: os.write(write, frame[2:]),
+    )
+    receiver: Any = object.__new__(pool._Worker)
+    receiver._from, receiver._readable = read, poller
+    try:
+        assert receiver._receive(time.monotonic() + 60) == b"hello"
+        assert poller.steps == []
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+def test_a_request_waits_out_a_full_pipe_and_a_false_alarm() -> None:
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    os.set_blocking(write, False)
+    filler = 0
+    try:
+        while True:
+            filler += os.write(write, b"f" * 4096)
+    except BlockingIOError:
+        pass  # the pipe is full: the request's first write cannot go
+    drained = bytearray()
+
+    def drain() -> None:
+        try:
+            while chunk := os.read(read, 65536):
+                drained.extend(chunk)
+        except BlockingIOError:
+            pass
+
+    poller = _Ready(lambda: None, drain)  # a false alarm first, then room
+    sender: Any = object.__new__(pool._Worker)
+    sender._to, sender._writable = write, poller
+    try:
+        sender._send(b"hello", time.monotonic() + 60)
+        drain()
+        assert poller.steps == []
+        assert bytes(drained) == b"f" * filler + protocol.FRAME.pack(5) + b"hello"
+    finally:
+        os.close(read)
+        os.close(write)
 
 
 def test_a_run_no_parent_stops_ends_at_the_backstop(tmp_path, own_pool, monkeypatch) -> None:
