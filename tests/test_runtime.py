@@ -381,3 +381,35 @@ def test_date_called_without_new_is_a_string() -> None:
     assert logs_of(
         "console.log(typeof Date()); console.log(String(new Date() instanceof Date));"
     ) == ("string", "true")
+
+
+def test_code_that_is_not_utf8_is_not_run() -> None:
+    result = run(b"function connectionHandler(c) { c.allow(); } // \xff", EVENT, None, NOW)
+    assert (result.action, result.error, result.logs, result.compute_utilization) == (
+        "deny",
+        engine.NOT_UTF8_MESSAGE,
+        (),
+        0,
+    )
+
+
+@pytest.mark.parametrize(
+    "event",
+    [{"n": float("nan")}, {"n": float("inf")}, {"o": object()}, {"k": {1j: 1}}],
+    ids=["nan", "infinity", "object", "complex key"],
+)
+def test_an_event_json_cannot_carry_is_not_run(event) -> None:
+    result = run(b"function connectionHandler(c) { c.allow(); }", event, None, NOW)
+    assert (result.action, result.error, result.compute_utilization) == (
+        "deny",
+        engine.BAD_INPUT_MESSAGE,
+        0,
+    )
+
+
+def test_an_event_nested_past_python_recursion_is_not_run() -> None:
+    event: dict[str, object] = {}
+    for _ in range(100_000):
+        event = {"a": event}
+    result = run(b"function connectionHandler(c) { c.allow(); }", event, None, NOW)
+    assert (result.action, result.error) == ("deny", engine.BAD_INPUT_MESSAGE)

@@ -321,6 +321,22 @@ def test_numbers_keep_their_javascript_values() -> None:
     }
 
 
+def test_an_integer_longer_than_any_double_is_refused_before_it_is_converted() -> None:
+    with pytest.raises(events.NotForJavaScript, match=r"the number 9999.*\(401 characters\)"):
+        events.loads("[" + "9" * 401 + "]")
+    with pytest.raises(events.NotForJavaScript, match=r"\(402 characters\)"):
+        events.loads("[-" + "1" * 401 + "]")
+
+
+def test_values_beside_an_unpaired_surrogate_are_kept() -> None:
+    document = '{"s": "\\ud800", "n": [1, -0, 2.5, true, false, null], "o": {"k": 7}}'
+    assert events.loads(document) == {
+        "s": "\ufffd",
+        "n": [1, -0.0, 2.5, True, False, None],
+        "o": {"k": 7},
+    }
+
+
 def test_unpaired_surrogates_in_an_event_become_u_fffd() -> None:
     event = parse_event(b'{"k\\ud800": "x\\udc00y\\ud83d\\ude00", "n": ["\\ud800"]}')
     assert event == {"k\ufffd": "x\ufffdy\U0001f600", "n": ["\ufffd"]}
