@@ -203,7 +203,7 @@ class _Connection(socketserver.BaseRequestHandler):
             try:
                 event = self._h11.next_event()
             except h11.RemoteProtocolError as error:
-                raise _Refused(_malformed(error, in_head)) from None
+                raise _Refused(_malformed(error)) from None
             if event is not h11.NEED_DATA:
                 return event
             size = READ_BYTES
@@ -233,14 +233,15 @@ class _Connection(socketserver.BaseRequestHandler):
             event = self._next_event()
             if isinstance(event, h11.EndOfMessage):
                 return b"".join(pieces)
-            if isinstance(event, h11.Data):
-                size += len(event.data)
-                if size > MAX_BODY_BYTES:
-                    raise _Refused(
-                        f"The request body is over {MAX_BODY_BYTES} bytes; cfmock accepts at "
-                        f"most {MAX_BODY_BYTES}."
-                    )
-                pieces.append(bytes(event.data))
+            # h11 has no other event inside a body: a body cut short raises RemoteProtocolError.
+            assert isinstance(event, h11.Data), event
+            size += len(event.data)
+            if size > MAX_BODY_BYTES:
+                raise _Refused(
+                    f"The request body is over {MAX_BODY_BYTES} bytes; cfmock accepts at "
+                    f"most {MAX_BODY_BYTES}."
+                )
+            pieces.append(bytes(event.data))
 
     def _refuse(self, refused: _Refused, service: str, method: str, target: str) -> bool:
         error = ServiceError(refused.code, refused.message)
@@ -339,10 +340,10 @@ def _check_head(event: h11.Request, headers: dict[str, str]) -> None:
         )
 
 
-def _malformed(error: h11.RemoteProtocolError, in_head: bool) -> str:
-    if error.error_status_hint == 431:  # h11's buffer limit, MAX_HEAD_BYTES
-        if in_head:
-            return _HEAD_TOO_LONG
+def _malformed(error: h11.RemoteProtocolError) -> str:
+    # h11's buffer limit (over MAX_HEAD_BYTES) is met only after the head: _next_event never
+    # reads more than MAX_HEAD_BYTES of a head, and refuses it itself (_HEAD_TOO_LONG).
+    if error.error_status_hint == 431:
         return (
             f"A chunk header or the trailer fields of the request are over {MAX_HEAD_BYTES} "
             f"bytes; cfmock accepts at most {MAX_HEAD_BYTES}."

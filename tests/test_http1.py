@@ -1,0 +1,186 @@
+"""The HTTP/1.1 side of ``cfmock server`` (``_fronts/http1.py``): what ends a connection.
+
+Each test drives a real server over a socket. A server that records when it lets a connection
+go (:class:`ClosingServer`) shows which of the limits ended it; the waits are bounds on
+something that must happen, never measurements.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import struct
+import threading
+from typing import Any
+
+import pytest
+
+from cfmock._fronts import http1
+from cfmock._fronts.server import MockServer
+from tests.scaffolding import CODE, config
+from tests.test_server import CHUNKED, LIST, POST, Raw, client_for, refused, request, running
+
+WAIT = 10.0
+"""The longest a test waits for the server to do what it must (it takes milliseconds)."""
+
+OVERSIZE = request(POST + b"\nContent-Length: 1048577")
+"""A request the server refuses from its head alone, with a body it never reads."""
+STATE = request(b"GET /_cfmock/state HTTP/1.1\nHost: a")
+
+
+class ClosingServer(MockServer):
+    """Records each connection the server has finished with (closed on its side)."""
+
+    def __init__(self, read_timeout: float = http1.READ_TIMEOUT_SECONDS) -> None:
+        super().__init__("127.0.0.1", 0, read_timeout=read_timeout)
+        self.closed = threading.Event()
+
+    def shutdown_request(self, request: Any) -> None:
+        super().shutdown_request(request)
+        self.closed.set()
+
+
+def refusal_then_silence(mock: ClosingServer) -> None:
+    """Send a refused request, read its answer, and stay connected without a word."""
+    with Raw(mock) as raw:
+        answer = raw.send(OVERSIZE).answer()
+        assert answer.error() == refused(
+            "The request body is 1048577 bytes; cfmock accepts at most 1048576."
+        )
+        assert raw.rest() == b""  # the server's side is shut; the client's is still open
+        assert mock.closed.wait(WAIT), "the server is still holding the connection"
+
+
+def test_a_silent_client_is_let_go_after_the_read_timeout_while_the_server_lingers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(http1, "LINGER_SECONDS", 600.0)
+    with running(ClosingServer(read_timeout=0.2)) as mock:
+        refusal_then_silence(mock)
+
+
+def test_without_linger_time_the_connection_closes_right_after_the_refusal(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="cfmock.server")
+    monkeypatch.setattr(http1, "LINGER_SECONDS", 0.0)
+    with running(ClosingServer()) as mock:  # a read would wait 30 s for the silent client
+        refusal_then_silence(mock)
+    assert [r.getMessage() for r in caplog.records if r.levelno > logging.INFO] == []
+
+
+def test_after_a_refusal_the_server_discards_at_most_linger_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(http1, "LINGER_SECONDS", 600.0)
+    monkeypatch.setattr(http1, "LINGER_BYTES", 100_000)
+    junk = b"x" * 65536
+    sent = 0
+    with running(ClosingServer()) as mock, Raw(mock) as raw:
+        assert raw.send(OVERSIZE).answer().status == 400
+        # The server reads and drops what follows, then closes with bytes unread: a reset.
+        with pytest.raises((ConnectionResetError, BrokenPipeError)):
+            while sent < 64 * 1024 * 1024:
+                raw.socket.sendall(junk)
+                sent += len(junk)
+        assert mock.closed.wait(WAIT)
+    assert sent >= 100_000 - len(OVERSIZE)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"1;" + b"x" * 200_000 + b"\r\na\r\n0\r\n\r\n",
+        b"0\r\nX-Trailer: " + b"x" * 200_000 + b"\r\n\r\n",
+    ],
+    ids=["chunk header", "trailer fields"],
+)
+def test_a_chunk_header_or_trailer_over_the_head_limit_is_refused(body: bytes) -> None:
+    with running(ClosingServer()) as mock, Raw(mock) as raw:
+        answer = raw.send(request(CHUNKED, body)).answer()
+        assert answer.error() == refused(
+            "A chunk header or the trailer fields of the request are over 65536 bytes; cfmock "
+            "accepts at most 65536."
+        )
+        assert answer.headers["connection"] == "close"
+        assert list(mock.dispatcher.calls) == []
+
+
+def test_a_refused_head_that_arrived_in_pieces_is_logged_by_its_request_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="cfmock.server")
+    target = b"/" + b"t" * 299
+    head = b"GET " + target + b" HTTP/1.1\r\nHost: a\r\n"
+    with running(ClosingServer()) as mock, Raw(mock) as raw:
+        # The first 300 bytes of the second head arrive with the first request, the rest after
+        # its answer: the head is read in two pieces, the first over the 256 bytes logged.
+        assert raw.send(LIST + head[:300]).answer().status == 200
+        answer = raw.send(head[300:] + b"Bad Header\r\n\r\n").answer()
+        assert answer.error() == refused(
+            "The request is not valid HTTP/1.1: illegal header line: b'Bad Header'."
+        )
+    lines = [r.getMessage() for r in caplog.records if r.name == "cfmock.server"]
+    assert lines == [
+        "POST /2020-05-31/connection-functions -> 200 ListConnectionFunctions",
+        f"GET {target[:100].decode()}... -> 400 - InvalidArgument",
+    ]
+
+
+def test_a_connection_reset_by_the_client_ends_quietly(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="cfmock.server")
+    with running(ClosingServer()) as mock:
+        with Raw(mock) as raw:
+            assert raw.send(LIST).answer().status == 200
+            raw.send(b"POST /2020-05-31/connection-functions HTTP/1.1\r\nHo")
+            # Close with SO_LINGER 0: the kernel sends a reset instead of an orderly close.
+            raw.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        assert mock.closed.wait(WAIT)
+        with Raw(mock) as raw:
+            assert raw.send(LIST).answer().status == 200
+    [ended] = [r for r in caplog.records if r.getMessage().startswith("connection from")]
+    assert ended.levelno == logging.DEBUG
+    assert isinstance(ended.args, tuple) and isinstance(ended.args[1], ConnectionResetError)
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_a_cfmock_bug_outside_the_dispatch_ends_the_connection_and_is_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="cfmock.server")
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("a cfmock bug")
+
+    with running(ClosingServer()) as mock:
+        with monkeypatch.context() as patch:
+            patch.setattr(http1, "_check_head", broken)
+            with Raw(mock) as raw:
+                assert raw.send(LIST).rest() == b""  # no answer: the handler itself failed
+            assert mock.closed.wait(WAIT)
+        with Raw(mock) as raw:
+            assert raw.send(LIST).answer().status == 200  # the server goes on serving
+    [bug] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert bug.getMessage().startswith("cfmock bug on the connection from ('127.0.0.1', ")
+    assert bug.getMessage().endswith(
+        "; please report it at https://github.com/cfmock/cfmock/issues"
+    )
+    assert bug.exc_info is not None and isinstance(bug.exc_info[1], RuntimeError)
+
+
+def test_state_without_an_argument_summarises_the_current_dispatcher() -> None:
+    with running(ClosingServer()) as mock:
+        created = client_for(mock).create_connection_function(
+            Name="stated", ConnectionFunctionConfig=config(), ConnectionFunctionCode=CODE
+        )
+        with Raw(mock) as raw:
+            served = json.loads(raw.send(STATE).answer().body)
+        assert mock.state() == served
+        [function] = served["accounts"]["123456789012"]["connectionFunctions"]
+        assert (function["id"], function["etag"]) == (
+            created["ConnectionFunctionSummary"]["Id"],
+            created["ETag"],
+        )
+        mock.reset()
+        assert mock.state() == {"accounts": {}, "calls": 0}
