@@ -374,8 +374,11 @@ def pack_run(script: str, payload: str) -> bytes:
 
 
 def main(argv: list[str], stdin: int = 0, stdout: int = 1) -> int:
-    """The worker: ``argv`` is ``[script, QUICKJS_DIR, AREA_FD]``; frames come in on *stdin*
-    and go out on *stdout* (as a script, the process's own)."""
+    """Runs the worker; *argv* is ``[script, QUICKJS_DIR, AREA_FD]``.
+
+    Frames come in on *stdin* and go out on *stdout*, as a script the process's own 0 and 1;
+    both are left pointing to the null device.
+    """
     sys.path.append(argv[1])
     import _quickjs  # the engine, from the directory the parent found it in
 
