@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import mmap
 import os
 import signal
@@ -102,7 +103,7 @@ def test_a_run_reports_its_decision_logs_and_custom_data(area) -> None:
         {"tag": "t"},
     )
     assert answer == Answer("allow", False, answer.cpu, "", ("one", "t"), "t")
-    assert 0 <= answer.cpu < 60
+    assert math.isfinite(answer.cpu) and answer.cpu >= 0
 
 
 @pytest.mark.parametrize(
