@@ -159,9 +159,14 @@ def body_for(service: str, operation: OperationModel) -> st.SearchStrategy[bytes
         if not isinstance(member, StructureShape):
             return noise
         root = member.serialization.get("name", payload)
-        return st.one_of(xml_for(member, root).map(str.encode), noise)
+        return st.one_of(xml_for(member, root).map(_utf8), noise)
     root = shape.serialization.get("name", shape.name)
-    return st.one_of(xml_for(shape, root).map(lambda text: text.encode("utf-8", "replace")), noise)
+    return st.one_of(xml_for(shape, root).map(_utf8), noise)
+
+
+def _utf8(text: str) -> bytes:
+    # Lone surrogates become the ill-formed UTF-8 a careless client would send.
+    return text.encode("utf-8", "surrogatepass")
 
 
 @st.composite
