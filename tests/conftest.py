@@ -9,13 +9,13 @@ import boto3
 import pytest
 from hypothesis import settings
 
+from cfmock import CloudFrontMock, mock_connection_functions
+
 # In CI every Hypothesis test draws the same examples on every run, so a run's result depends
 # only on the code; locally each run explores new ones (a failure prints its seed to replay).
 settings.register_profile("ci", derandomize=True, database=None, deadline=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
-
-from cfmock import CloudFrontMock, mock_connection_functions
 
 
 @pytest.fixture(autouse=True)
