@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import socket
 import subprocess
 import sys
 
@@ -43,3 +46,21 @@ def test_python_dash_m_runs_the_demo() -> None:
     assert completed.returncode == 0, completed.stderr
     assert "[1] create_connection_function" in completed.stdout
     assert "PreconditionFailed" in completed.stdout
+
+
+def test_server_with_an_invalid_account_exits_2_and_says_why(capsys) -> None:
+    assert main(["server", "--port", "0", "--account", "12ab"]) == 2
+    assert capsys.readouterr().err == (
+        "cfmock server: cfmock: account_id must be a string of 12 digits, got '12ab'\n"
+    )
+
+
+def test_server_on_a_port_in_use_exits_2_and_says_why(capsys) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["server", "--host", "127.0.0.1", "--port", str(port)]) == 2
+    assert capsys.readouterr().err == (
+        f"cfmock server: [Errno {errno.EADDRINUSE}] {os.strerror(errno.EADDRINUSE)}\n"
+    )
