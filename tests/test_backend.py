@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import random
 import threading
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from cfmock._cloudfront.backend import Backend
 from cfmock._cloudfront.tokens import etag, function_arn, new_function_id
 from cfmock._cloudfront.values import FunctionConfig, Stage, Status
 from cfmock._options import MockOptions
+from cfmock._runtime import engine
 from cfmock.exceptions import ServiceError
 
 ACCOUNT = "123456789012"
@@ -165,3 +167,39 @@ def test_function_ids_are_cf_and_27_base62_characters() -> None:
     ids = {new_function_id(rng) for _ in range(1000)}
     assert len(ids) == 1000
     assert all(i.startswith("cf_") and len(i) == 30 and i[3:].isalnum() for i in ids)
+
+
+def test_a_drawn_id_already_taken_is_drawn_again() -> None:
+    rng = random.Random(7)
+    backend = Backend(rng=rng)
+    first = backend.create(ACCOUNT, "first", CONFIG, b"code")
+    rng.seed(7)  # the generator repeats itself: its next ID is the one already taken
+    second = backend.create(ACCOUNT, "second", CONFIG, b"code")
+    replay = random.Random(7)
+    assert new_function_id(replay) == first.id
+    assert second.id == new_function_id(replay) != first.id
+    assert [f.name for f in backend.functions(ACCOUNT)] == ["first", "second"]
+
+
+def test_a_run_sees_its_store_unless_the_store_went_away_as_the_run_began(monkeypatch) -> None:
+    seen: list[engine.KeyValueSnapshot | None] = []
+    monkeypatch.setattr(engine, "run", lambda code, event, kvs, now: seen.append(kvs))
+    backend = Backend()
+    store = backend.stores.create(ACCOUNT, "serials")
+    backend.stores.seed(store.arn, {"ABC": "revoked"})
+    created = backend.create(
+        ACCOUNT, "fn", FunctionConfig("c", key_value_store_arns=(store.arn,)), b"code"
+    )
+    backend.test(ACCOUNT, created.id, created.etag, None, b"{}")
+    stage_by_id = backend.stage_by_id
+
+    def racing(*args: Any) -> Any:
+        found = stage_by_id(*args)
+        # Another client drops the association and deletes the store in this very instant.
+        backend.update(ACCOUNT, created.id, created.etag, CONFIG, b"code")
+        backend.stores.delete(ACCOUNT, "serials", store.etag)
+        return found
+
+    monkeypatch.setattr(backend, "stage_by_id", racing)
+    backend.test(ACCOUNT, created.id, created.etag, None, b"{}")
+    assert [None if kvs is None else kvs.data for kvs in seen] == [{"ABC": "revoked"}, None]

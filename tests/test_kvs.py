@@ -108,6 +108,52 @@ def test_control_plane_errors(client) -> None:
     with pytest.raises(client.exceptions.InvalidArgument) as excinfo:
         client.list_key_value_stores(MaxItems="many")
     assert error_of(excinfo) == ("InvalidArgument", 400, "MaxItems must be a number, not 'many'.")
+    for max_items in ("0", "101"):
+        with pytest.raises(client.exceptions.InvalidArgument) as excinfo:
+            client.list_key_value_stores(MaxItems=max_items)
+        assert error_of(excinfo) == (
+            "InvalidArgument",
+            400,
+            f"MaxItems is {max_items}; it must be between 1 and 100.",
+        )
+
+
+def test_a_comment_over_128_characters_is_invalid_on_create_and_update(client) -> None:
+    _store(client, comment="c" * 128)
+    for call in (
+        lambda: _store(client, "other", comment="c" * 129),
+        lambda: client.update_key_value_store(Name="serials", Comment="c" * 129, IfMatch=ETAG_V1),
+    ):
+        with pytest.raises(client.exceptions.InvalidArgument) as excinfo:
+            call()
+        assert error_of(excinfo) == (
+            "InvalidArgument",
+            400,
+            "The comment is 129 characters long; the maximum is 128.",
+        )
+    assert [s["Name"] for s in client.list_key_value_stores()["KeyValueStoreList"]["Items"]] == [
+        "serials"
+    ]
+    assert client.describe_key_value_store(Name="serials")["ETag"] == ETAG_V1
+
+
+def test_an_account_holds_at_most_50_stores(client) -> None:
+    for index in range(50):
+        _store(client, f"store-{index}")
+    with pytest.raises(client.exceptions.EntityLimitExceeded) as excinfo:
+        _store(client, "one-more")
+    assert error_of(excinfo) == (
+        "EntityLimitExceeded",
+        400,
+        "This account already has 50 KeyValueStores; the limit is 50.",
+    )
+    other = boto3.client(
+        "cloudfront",
+        region_name="us-east-1",
+        aws_access_key_id="111122223333",
+        aws_secret_access_key="secret",
+    )
+    assert _store(other, "one-more")["KeyValueStore"]["Name"] == "one-more"  # per account
 
 
 def test_import_source_is_a_usage_error(client) -> None:

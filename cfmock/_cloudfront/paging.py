@@ -45,9 +45,6 @@ class OrderedIndex:
         self._sequences: list[int] = []
         self._keys: dict[int, str] = {}
 
-    def __len__(self) -> int:
-        return len(self._sequences)
-
     def add(self, sequence: int, key: str) -> None:
         """Insert *key*; sequences usually arrive in order, so this is an append."""
         if sequence in self._keys:
