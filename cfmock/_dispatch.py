@@ -130,8 +130,7 @@ class Dispatcher:
         error_code = None
         try:
             params = service.parse(operation, request, labels)
-            if operation.input_shape is not None:
-                check_required(operation.input_shape, params, code=service.malformed_code)
+            check_required(operation.input_shape, params, code=service.malformed_code)
             if not handles(operation.name, params):
                 return None
             self._raise_injected_failure(service_name, operation.name)

@@ -168,12 +168,13 @@ def parse_located(
 
 
 def check_required(
-    shape: Shape, params: Mapping[str, Any], path: str = "", code: str = "InvalidArgument"
+    shape: Shape | None, params: Mapping[str, Any], path: str = "", code: str = "InvalidArgument"
 ) -> None:
     """Raise ``InvalidArgument`` naming the first required member *params* lacks.
 
     The codec already gave every member its shape's type, so only presence is left to check;
-    botocore's client checks the same before sending, but other clients may not.
+    botocore's client checks the same before sending, but other clients may not. An operation
+    without an input shape (*shape* ``None``) requires nothing.
     """
     if not isinstance(shape, StructureShape):
         return
@@ -234,7 +235,7 @@ def located_headers(fields: Fields, output: Mapping[str, Any]) -> dict[str, str]
     for field in fields.located:
         value = output.get(field.name)
         if field.location == "header" and value is not None:
-            headers[field.wire_name] = header_text(field.shape, value)
+            headers[field.wire_name] = text_of(field.shape, value)
     return headers
 
 
@@ -248,13 +249,6 @@ def text_of(shape: Shape, value: Any) -> str:
     if kind == "timestamp":
         return format_timestamp(value)
     return str(value)
-
-
-def header_text(shape: Shape, value: Any) -> str:
-    """*value* as a header value."""
-    if shape.type_name == "timestamp":
-        return format_timestamp(value)
-    return text_of(shape, value)
 
 
 THROTTLING_ERRORS = {"Throttling": 400, "ThrottlingException": 400, "TooManyRequestsException": 429}
