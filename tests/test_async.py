@@ -7,7 +7,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from aiobotocore.awsrequest import AioAWSResponse
 from aiobotocore.endpoint import AioEndpoint
+from aiobotocore.httpsession import AIOHTTPSession
 from aiobotocore.session import get_session
 from aiobotocore.signers import AioRequestSigner
 
@@ -100,3 +102,76 @@ def test_stop_restores_aiobotocore() -> None:
 
     run(scenario())
     assert (endpoint._send, signer.sign) == originals
+
+
+def test_an_async_streaming_body_reads_in_pieces_until_it_is_spent(cf: CloudFrontMock) -> None:
+    async def scenario() -> list[bytes]:
+        async with get_session().create_client("cloudfront", region_name="us-east-1") as client:
+            function_id = (await create(client))["ConnectionFunctionSummary"]["Id"]
+            body = (await client.get_connection_function(Identifier=function_id))[
+                "ConnectionFunctionCode"
+            ]
+            pieces = []
+            while body.readable():
+                pieces.append(await body.read(16))
+            return pieces
+
+    pieces = run(scenario())
+    assert b"".join(pieces) == CODE
+    assert len(pieces) == -(-len(CODE) // 16)
+
+
+def test_an_async_client_with_credentials_signs_and_acts_in_its_account(
+    cf: CloudFrontMock,
+) -> None:
+    seen: list[bytes] = []
+
+    async def scenario() -> None:
+        async with get_session().create_client(
+            "cloudfront",
+            region_name="us-east-1",
+            aws_access_key_id="111122223333",
+            aws_secret_access_key="secret",
+        ) as client:
+            client.meta.events.register(
+                "before-send.cloudfront",
+                lambda request, **_: seen.append(request.headers.get("Authorization", b"")),
+            )
+            await create(client)
+
+    run(scenario())
+    assert len(seen) == 1
+    assert seen[0].startswith(b"AWS4-HMAC-SHA256 Credential=111122223333/")
+    assert [(f.account_id, f.name) for f in cf.functions("111122223333")] == [
+        ("111122223333", "aio")
+    ]
+
+
+class _EmptyAioBody:
+    async def read(self) -> bytes:
+        return b""
+
+
+def test_other_services_go_to_aiobotocore_s_own_send(cf: CloudFrontMock, monkeypatch) -> None:
+    sent: list[str] = []
+
+    async def send(self: Any, request: Any) -> Any:
+        sent.append(request.url)
+        return AioAWSResponse(request.url, 404, {}, _EmptyAioBody())
+
+    monkeypatch.setattr(AIOHTTPSession, "send", send)
+
+    async def scenario() -> None:
+        async with (
+            get_session().create_client(
+                "s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+            ) as s3,
+            get_session().create_client("cloudfront", region_name="us-east-1") as client,
+        ):
+            await create(client)  # the async seam is installed
+            with pytest.raises(s3.exceptions.ClientError):
+                await s3.list_buckets()
+
+    run(scenario())
+    assert sent == ["https://s3.amazonaws.com/"]
+    assert [c.operation for c in cf.calls] == ["CreateConnectionFunction"]

@@ -68,6 +68,22 @@ def test_an_access_key_of_twelve_non_ascii_digits_is_not_an_account() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        "Bearer 111122223333/token",  # no Credential=
+        "AWS4-HMAC-SHA256 Credential=111122223333",  # no "/" after the key
+        "AWS4-HMAC-SHA256 SignedHeaders=host/x, Credential=111122223333",
+        "",
+    ],
+)
+def test_an_authorization_without_a_credential_scope_is_the_default_account(
+    authorization: str,
+) -> None:
+    request = HttpRequest("GET", "/", headers={"authorization": authorization})
+    assert account_for(request, "123456789012") == "123456789012"
+
+
 def test_the_server_refusal_names_the_operation_in_the_service_error() -> None:
     request = HttpRequest("GET", "/2020-05-31/distribution")
     response, error = base.refusal_response(request, "cloudfront")
@@ -86,6 +102,18 @@ def test_a_refusal_without_an_active_mock_says_the_mock_was_stopping() -> None:
     assert str(error) == (
         "cfmock: GET /2020-05-31/distribution to cloudfront arrived while the mock was stopping; "
         "it was not sent anywhere. Stop the mock only after the calls made under it have returned."
+    )
+
+
+def test_a_front_whose_mock_is_stopping_answers_nothing_and_refuses() -> None:
+    front = base.Front(lambda: None)  # what a front sees once the last activation has stopped
+    request = HttpRequest("POST", "/2020-05-31/connection-functions")
+    assert front.active() is None
+    assert front.answer(request, "cloudfront") is None
+    assert str(front.refusal(request, "cloudfront")) == (
+        "cfmock: POST /2020-05-31/connection-functions to cloudfront arrived while the mock was "
+        "stopping; it was not sent anywhere. Stop the mock only after the calls made under it "
+        "have returned."
     )
 
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from typing import Any
 
 import boto3
 import botocore.session
 import pytest
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSRequest, AWSResponse
 from botocore.endpoint import Endpoint
+from botocore.exceptions import MissingDependencyException
 from botocore.httpsession import URLLib3Session
 from botocore.signers import RequestSigner
 
 from cfmock import mock_connection_functions
 from cfmock._dispatch import IMPLEMENTED_OPERATIONS
-from cfmock.exceptions import UnsupportedOperationError
+from cfmock._fronts import botocore_seam
+from cfmock.exceptions import CfmockError, UnsupportedOperationError
 from tests.scaffolding import create
 
 
@@ -184,3 +187,86 @@ def test_works_with_moto_started_second() -> None:
         client = _client()
         create(client)
         assert client.list_distributions()["DistributionList"]["Quantity"] == 0
+
+
+def test_a_call_whose_mock_stops_before_cfmock_answers_it_is_refused_not_sent(network) -> None:
+    activator = mock_connection_functions()
+    activator.start()
+    client = _client()
+    # This handler is more specific than cfmock's, so it runs first, and stops the mock after
+    # botocore has picked the handlers to call: cfmock's still runs, with no mock active.
+    client.meta.events.register(
+        "before-send.cloudfront.ListConnectionFunctions", lambda **_: activator.stop()
+    )
+    with pytest.raises(CfmockError) as excinfo:
+        client.list_connection_functions()
+    assert str(excinfo.value) == (
+        "cfmock: POST /2020-05-31/connection-functions to cloudfront arrived while the mock was "
+        "stopping; it was not sent anywhere. Stop the mock only after the calls made under it "
+        "have returned."
+    )
+    assert network.urls == []
+    assert not botocore_seam.is_installed()
+
+
+def test_another_service_s_missing_dependency_for_sigv4a_is_left_to_botocore(network) -> None:
+    with mock_connection_functions():
+        s3 = boto3.client(
+            "s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+        )
+        # A multi-region access point is signed with SigV4A, which needs awscrt.
+        with pytest.raises(MissingDependencyException):
+            s3.list_objects_v2(Bucket="arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap")
+    assert network.urls == []
+
+
+def test_install_and_uninstall_are_idempotent() -> None:
+    endpoint: Any = Endpoint
+    originals = (endpoint.make_request, endpoint._send, RequestSigner.sign)
+    botocore_seam.install(lambda: None)
+    try:
+        wrapped = (endpoint.make_request, endpoint._send, RequestSigner.sign)
+        botocore_seam.install(lambda: None)  # a second install wraps nothing twice
+        assert (endpoint.make_request, endpoint._send, RequestSigner.sign) == wrapped
+    finally:
+        botocore_seam.uninstall()
+    assert (endpoint.make_request, endpoint._send, RequestSigner.sign) == originals
+    botocore_seam.uninstall()  # and a second uninstall has nothing left to restore
+    assert (endpoint.make_request, endpoint._send, RequestSigner.sign) == originals
+    assert not botocore_seam.is_installed()
+
+
+def test_a_file_like_body_is_read_for_the_core_and_left_where_it_was() -> None:
+    body = io.BytesIO(b"<x/>")
+    request = AWSRequest(
+        "PUT", "https://cloudfront.amazonaws.com/p?q=1", {"Content-Type": "text/xml"}, body
+    ).prepare()
+    converted = botocore_seam.to_http_request(request)
+    assert (converted.method, converted.path, converted.query) == ("PUT", "/p", {"q": ["1"]})
+    assert converted.body == b"<x/>"
+    assert body.tell() == 0  # botocore can still send it
+    assert converted.header("content-type") == "text/xml"
+
+
+def test_an_emitter_is_given_the_handler_once_and_never_after_the_mock_stopped() -> None:
+    client = _client()
+    endpoint = client._endpoint  # noqa: SLF001
+
+    def handlers() -> list[Any]:
+        return list(
+            client.meta.events._emitter._handlers.prefix_search(  # noqa: SLF001
+                "before-send.cloudfront.ListConnectionFunctions"
+            )
+        )
+
+    before = handlers()
+    with mock_connection_functions():
+        client.list_connection_functions()
+        registered = handlers()
+        # What a second thread's first call finds once the first has registered the emitter.
+        botocore_seam._register(endpoint)  # noqa: SLF001
+        assert handlers() == registered
+    # And what a call that began just before the mock stopped finds.
+    botocore_seam._register(endpoint)  # noqa: SLF001
+    assert handlers() == before
+    assert len(registered) == len(before) + 1

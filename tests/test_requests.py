@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import xml.etree.ElementTree as ElementTree
 from typing import Any
 
@@ -10,7 +11,8 @@ import requests
 import requests.adapters
 
 from cfmock import mock_connection_functions
-from cfmock.exceptions import UnsupportedOperationError
+from cfmock._fronts import botocore_seam
+from cfmock.exceptions import CfmockError, UnsupportedOperationError
 
 ENDPOINT = "https://cloudfront.amazonaws.com/2020-05-31"
 NS = "{http://cloudfront.amazonaws.com/doc/2020-05-31/}"
@@ -85,3 +87,43 @@ def test_without_the_option_requests_is_left_alone(monkeypatch) -> None:
     original = requests.adapters.HTTPAdapter.send
     with mock_connection_functions():
         assert requests.adapters.HTTPAdapter.send is original
+
+
+def test_a_text_body_is_sent_as_utf_8() -> None:
+    text = CREATE_BODY.decode().replace("<Comment>c</Comment>", "<Comment>café €</Comment>")
+    with mock_connection_functions(intercept_requests=True) as cf:
+        created = requests.post(f"{ENDPOINT}/connection-function", data=text, timeout=5)
+        assert created.status_code == 201
+        assert cf.get_function("from-requests").development.config.comment == "café €"
+
+
+def test_without_requests_or_responses_the_option_says_what_to_install(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "responses", None)  # as if it were not installed
+    activator = mock_connection_functions(intercept_requests=True)
+    with pytest.raises(CfmockError) as excinfo:
+        activator.start()
+    assert str(excinfo.value) == (
+        "cfmock: intercept_requests=True needs the requests and responses packages (responses "
+        "is not installed); install them with: python -m pip install 'cfmock[requests]'"
+    )
+    assert not botocore_seam.is_installed()
+    with mock_connection_functions() as cf:  # the failed start left nothing behind
+        assert cf.functions() == []
+
+
+def test_a_payload_left_out_is_a_missing_member() -> None:
+    with mock_connection_functions(intercept_requests=True) as cf:
+        created = requests.post(f"{ENDPOINT}/connection-function", data=CREATE_BODY, timeout=5)
+        arn = ElementTree.fromstring(created.content).findtext(f"{NS}ConnectionFunctionArn")
+        assert arn == cf.get_function("from-requests").arn
+        tagged = requests.post(f"{ENDPOINT}/tagging?Operation=Tag&Resource={arn}", timeout=5)
+        assert tagged.status_code == 400
+        error = ElementTree.fromstring(tagged.content)
+        assert (
+            error.findtext(f"{NS}Error/{NS}Code"),
+            error.findtext(f"{NS}Error/{NS}Message"),
+        ) == (
+            "InvalidArgument",
+            "The request is missing the required member Tags.",
+        )
+        assert cf.get_function("from-requests").tags == ()
