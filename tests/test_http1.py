@@ -184,3 +184,52 @@ def test_state_without_an_argument_summarises_the_current_dispatcher() -> None:
         )
         mock.reset()
         assert mock.state() == {"accounts": {}, "calls": 0}
+
+
+def test_a_refused_data_plane_request_gets_the_data_plane_s_error_document() -> None:
+    head = b"PUT /key-value-stores/arn/keys/k HTTP/1.1\nHost: a\nContent-Length: 1048577"
+    with running(ClosingServer()) as mock, Raw(mock) as raw:
+        answer = raw.send(request(head)).answer()
+        assert answer.error() == (
+            400,
+            "ValidationException",
+            "The request body is 1048577 bytes; cfmock accepts at most 1048576.",
+        )
+        assert (answer.headers["content-type"], answer.headers["connection"]) == (
+            "application/json",
+            "close",
+        )
+
+
+def test_a_long_reason_from_h11_is_cut_in_the_message() -> None:
+    with running(ClosingServer()) as mock, Raw(mock) as raw:
+        answer = raw.send(request(b"GET /" + b"a" * 300 + b" HTTP/9\nHost: a")).answer()
+    reason = "illegal request line: b'GET /" + "a" * 300
+    assert answer.error() == refused(f"The request is not valid HTTP/1.1: {reason[:200]}....")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (
+            b"POST /2020-05-31/connection-functions HTTP/1.1\r\nHo",
+            "peer unexpectedly closed connection",
+        ),
+        (
+            request(POST + b"\nContent-Length: 10", b"<Cre"),
+            "peer closed connection without sending complete message body (received 4 bytes, "
+            "expected 10)",
+        ),
+    ],
+    ids=["in the head", "in the body"],
+)
+def test_a_client_that_stops_sending_mid_request_is_answered_then_let_go(
+    data: bytes, reason: str
+) -> None:
+    with running(ClosingServer()) as mock, Raw(mock) as raw:
+        raw.send(data).socket.shutdown(socket.SHUT_WR)
+        answer = raw.answer()
+        assert answer.error() == refused(f"The request is not valid HTTP/1.1: {reason}.")
+        assert raw.rest() == b""
+        assert mock.closed.wait(WAIT)
+        assert list(mock.dispatcher.calls) == []

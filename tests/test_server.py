@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from xml.etree import ElementTree
 
 import boto3
@@ -562,8 +562,11 @@ class RecordingServer(MockServer):
         return cast(socket.socket, RecordingSocket(connection, self.sizes)), address
 
 
+Server = TypeVar("Server", bound=MockServer)
+
+
 @contextmanager
-def running(mock: MockServer) -> Iterator[MockServer]:
+def running(mock: Server) -> Iterator[Server]:
     thread = threading.Thread(target=mock.serve_forever, daemon=True)
     thread.start()
     try:
@@ -591,7 +594,7 @@ def test_a_body_of_the_largest_size_is_read_in_bounded_pieces(framing: bytes) ->
             "no control endpoint POST /_cfmock/state",
         )
         assert raw.send(LIST).answer().status == 200  # the connection is still in step
-        sizes = cast(RecordingServer, mock).sizes
+        sizes = mock.sizes
     assert max(sizes) == READ_BYTES == 64 * 1024
     assert len(sizes) >= MAX_BODY_BYTES // READ_BYTES
 
@@ -794,11 +797,10 @@ class CountingServer(MockServer):
 )
 def test_a_request_reads_the_dispatcher_once(data: bytes) -> None:
     with running(CountingServer("127.0.0.1", 0)) as mock, Raw(mock) as raw:
-        counting = cast(CountingServer, mock)
         raw.send(data).answer()
-        assert counting.reads == 1
+        assert mock.reads == 1
         raw.send(data).answer()
-        assert counting.reads == 2
+        assert mock.reads == 2
 
 
 def test_head_is_answered_without_a_body_and_the_connection_goes_on(server: MockServer) -> None:
