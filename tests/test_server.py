@@ -155,6 +155,29 @@ def test_bad_http_gets_a_modeled_error_and_the_server_keeps_serving(
     assert client_for(server).list_connection_functions()["ConnectionFunctions"] == []
 
 
+def test_the_state_lists_every_account_however_short_the_call_log() -> None:
+    mock = MockServer("127.0.0.1", 0, MockOptions(), max_calls=1)
+    thread = threading.Thread(target=mock.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client_for(mock, "111122223333").create_connection_function(
+            Name="other", ConnectionFunctionConfig=config(), ConnectionFunctionCode=CODE
+        )
+        client_for(mock).create_key_value_store(Name="store")
+        status, state = raw(mock, "GET", "/_cfmock/state")
+    finally:
+        mock.shutdown()
+        mock.server_close()
+    assert status == 200
+    summary = json.loads(state)
+    assert summary["calls"] == 1
+    assert sorted(summary["accounts"]) == ["111122223333", "123456789012"]
+    assert [f["name"] for f in summary["accounts"]["111122223333"]["connectionFunctions"]] == [
+        "other"
+    ]
+    assert [s["name"] for s in summary["accounts"]["123456789012"]["keyValueStores"]] == ["store"]
+
+
 def test_a_huge_body_is_refused(server) -> None:
     status, answer = raw(
         server, "POST", "/2020-05-31/connection-function", b"x" * (1024 * 1024 + 1)

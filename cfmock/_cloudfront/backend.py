@@ -75,6 +75,11 @@ class Backend:
 
     # -- reads ------------------------------------------------------------------------------
 
+    def accounts(self) -> list[str]:
+        """Every account that holds (or held) a function or a KeyValueStore, sorted."""
+        with self._lock:
+            return sorted(set(self._accounts) | set(self.stores.accounts()))
+
     def functions(self, account_id: str) -> list[ConnectionFunction]:
         """Every function of *account_id*, oldest first."""
         with self._lock:

@@ -129,6 +129,11 @@ class KeyValueStores:
                 raise ServiceError("EntityNotFound", f"The KeyValueStore {name!r} does not exist.")
             return store
 
+    def accounts(self) -> list[str]:
+        """The accounts that hold (or held) a store."""
+        with self._lock:
+            return list(self._stores)
+
     def list(self, account_id: str, status: str | None = None) -> list[KeyValueStore]:
         """Every store of the account, oldest first, optionally of one status."""
         with self._lock:

@@ -96,9 +96,7 @@ class MockServer(Http1Server):
         if dispatcher is None:
             dispatcher = self.dispatcher
         backend = dispatcher.backend
-        accounts = sorted(
-            {call.account_id for call in dispatcher.calls} | {self.options.account_id}
-        )
+        accounts = backend.accounts()
         summary: dict[str, Any] = {}
         for account in accounts:
             functions = backend.functions(account)
