@@ -3,6 +3,7 @@
 Put ``@mock_connection_functions`` on a test (or ``with mock_connection_functions() as cf:``)
 and every boto3/botocore call to the Connection Functions API is answered by an in-memory
 CloudFront that validates configs, enforces ``If-Match`` ETags and raises the modeled errors.
+``check_code(code)`` lists what would stop CloudFront's runtime loading a function's code.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ if TYPE_CHECKING:
     from cfmock._handle import CloudFrontMock
     from cfmock._mock import Activator
     from cfmock._options import MockOptions
+    from cfmock._runtime.syntax import CodeProblem, check_code
 
 __all__ = [
     "Activator",
     "CloudFrontMock",
+    "CodeProblem",
     "ConnectionFunction",
     "FunctionConfig",
     "KeyValueStore",
@@ -37,6 +40,7 @@ __all__ = [
     "Stage",
     "StageVersion",
     "Status",
+    "check_code",
     "mock_connection_functions",
 ]
 
@@ -46,6 +50,7 @@ __version__ = "0.1.0.dev0"
 _LAZY = {
     "Activator": "cfmock._mock",
     "CloudFrontMock": "cfmock._handle",
+    "CodeProblem": "cfmock._runtime.syntax",
     "ConnectionFunction": "cfmock._cloudfront.values",
     "FunctionConfig": "cfmock._cloudfront.values",
     "KeyValueStore": "cfmock._cloudfront.kvs",
@@ -54,6 +59,7 @@ _LAZY = {
     "Stage": "cfmock._cloudfront.values",
     "StageVersion": "cfmock._cloudfront.values",
     "Status": "cfmock._cloudfront.values",
+    "check_code": "cfmock._runtime.syntax",
 }
 
 

@@ -29,9 +29,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="account for requests whose access key is not 12 digits (default: 123456789012)",
     )
+    check = commands.add_parser(
+        "check",
+        help="check connection functions' code the way CloudFront's runtime loads it",
+        description=(
+            "Report the first construct in each FILE that CloudFront's cloudfront-js-2.0 "
+            "runtime refuses to load, as FILE:LINE:COLUMN: MESSAGE. Exit status: 0 when every "
+            "file would load, 1 when one would not, 2 when a file cannot be read or is not "
+            "UTF-8 (the other files are still checked)."
+        ),
+    )
+    check.add_argument("files", nargs="+", metavar="FILE", help="a function's code ('-': stdin)")
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text lines, or a JSON list of {file, line, column, message} (default: %(default)s)",
+    )
+    check.add_argument(
+        "--profile",
+        choices=("faithful",),
+        default="faithful",
+        help="the runtime profile to check against (default: %(default)s)",
+    )
     arguments = parser.parse_args(argv)
     if arguments.command == "server":
         return run_server(arguments.host, arguments.port, arguments.account)
+    if arguments.command == "check":
+        return run_check(arguments.files, arguments.format, arguments.profile)
     from cfmock._demo import run_demo
 
     return run_demo(sys.stdout)
@@ -67,3 +92,44 @@ def run_server(host: str, port: int, account: str | None) -> int:
         server.server_close()
     print("cfmock server stopped", file=sys.stderr, flush=True)
     return 0
+
+
+def run_check(files: Sequence[str], output: str, profile: str) -> int:
+    """Check each file; print its problem, if any. Exit 2 if a file could not be checked."""
+    import json
+
+    from cfmock._runtime.syntax import check_code
+    from cfmock.exceptions import CfmockError
+
+    found: list[dict[str, object]] = []
+    unreadable = False
+    for name in files:
+        try:
+            code = sys.stdin.buffer.read() if name == "-" else _read(name)
+            problems = check_code(code, profile=profile)
+        except (OSError, CfmockError) as error:
+            print(f"cfmock check: {name}: {error}", file=sys.stderr)
+            unreadable = True
+            continue
+        for problem in problems:
+            found.append(
+                {
+                    "file": name,
+                    "line": problem.line,
+                    "column": problem.column,
+                    "message": problem.message,
+                }
+            )
+    if output == "json":
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        for entry in found:
+            print(f"{entry['file']}:{entry['line']}:{entry['column']}: {entry['message']}")
+    if unreadable:
+        return 2
+    return 1 if found else 0
+
+
+def _read(name: str) -> bytes:
+    with open(name, "rb") as file:
+        return file.read()

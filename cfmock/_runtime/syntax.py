@@ -1,0 +1,427 @@
+"""The load-time check of ``cloudfront-js-2.0``: what CloudFront's runtime refuses to compile.
+
+CloudFront's runtime is a fork of njs 0.8.x, which compiles ES 5.1 plus a list of later features
+and stops at the first construct it does not know (``spec/runtime-2.0.md`` §2 and decisions 2, 3,
+5 and 6). :func:`check` parses the code with tree-sitter's JavaScript grammar (a full modern
+parser, imported on first use) and walks the tree for those constructs, reporting the first one
+in source order with njs's own text and `` in <line>``, counted in the code as written.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser
+
+MODULES = frozenset({"cloudfront", "crypto", "querystring", "buffer"})
+"""The modules ``import x from '…'`` may name; any other fails to compile."""
+
+_FUNCTIONS = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "arrow_function",
+        "method_definition",
+        "generator_function",
+        "generator_function_declaration",
+    }
+)
+_PATTERNS = frozenset({"object_pattern", "array_pattern"})
+_REGEX_FLAGS = frozenset("gimy")
+_LOGICAL_ASSIGNMENTS = frozenset({"||=", "&&=", "??="})
+_STATEMENT_LISTS = frozenset({"", "program", "statement_block", "switch_case", "switch_default"})
+_CACHE_SIZE = 256
+
+
+PROFILES = ("faithful",)
+"""The runtime profiles :func:`check_code` knows."""
+
+
+@dataclass(frozen=True)
+class CodeProblem:
+    """A construct the runtime refuses to load: where it is and the runtime's message.
+
+    ``line`` and ``column`` are 1-based and count in the code as written; the column counts
+    characters (code points), not bytes. ``message`` is the runtime's own text, ending in
+    `` in <line>``, e.g. ``SyntaxError: await in arguments not supported in 3``.
+    """
+
+    line: int
+    column: int
+    message: str
+
+
+Problem = CodeProblem
+
+
+def check_code(code: str | bytes, *, profile: str = "faithful") -> list[CodeProblem]:
+    """The problems that would stop CloudFront's ``cloudfront-js-2.0`` runtime loading *code*.
+
+    Empty when the code would load. Like the runtime, the check stops at the first problem,
+    so the list holds one at most. *code* is the function's text, or its bytes in UTF-8.
+    Only the ``faithful`` profile exists for now. Raises :class:`~cfmock.exceptions.CfmockError`
+    for another profile or for bytes that are not UTF-8.
+    """
+    from cfmock.exceptions import CfmockError
+
+    if profile not in PROFILES:
+        raise CfmockError(f"unknown profile {profile!r}: the only profile is 'faithful'")
+    if isinstance(code, bytes):
+        try:
+            code = code.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise CfmockError(
+                f"the code is not valid UTF-8 ({error.reason} at byte {error.start})"
+            ) from None
+    return check(code)
+
+
+def check(code: str) -> list[CodeProblem]:
+    """The first construct of *code* that ``cloudfront-js-2.0`` refuses, or nothing.
+
+    Like the runtime, which stops at its first error, the list holds one problem at most.
+    Results are cached per code, so checking the same function again costs a lookup.
+    """
+    return list(_check(code))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _check(code: str) -> tuple[Problem, ...]:
+    source = code.encode("utf-8", errors="replace")
+    tree = _parser().parse(source)
+    problems = _Walk(source).problems(tree.root_node)
+    # The earliest offending token wins; of two at one place, the one found first.
+    found = min(((at, order, text) for order, (at, text) in enumerate(problems)), default=None)
+    if found is None:
+        return ()
+    position, _, message = found
+    line_start = source.rfind(b"\n", 0, position) + 1
+    column = len(source[line_start:position].decode("utf-8", errors="replace")) + 1
+    line = source.count(b"\n", 0, position) + 1
+    return (Problem(line, column, f"{message} in {line}"),)
+
+
+def cache_info() -> functools._CacheInfo:
+    """How many checks the cache answered (for tests and benchmarks)."""
+    return _check.cache_info()
+
+
+def cache_clear() -> None:
+    """Forget every cached result."""
+    _check.cache_clear()
+
+
+@functools.cache
+def _language() -> object:
+    import tree_sitter
+    import tree_sitter_javascript
+
+    return tree_sitter.Language(tree_sitter_javascript.language())
+
+
+def _parser() -> Parser:
+    # A parser per parse: tree-sitter parsers are not meant to be shared between threads.
+    import tree_sitter
+
+    language = _language()
+    assert isinstance(language, tree_sitter.Language)
+    return tree_sitter.Parser(language)
+
+
+# A problem found: the start byte of the offending token, and the message without its line.
+_Found = tuple[int, str]
+
+
+class _Walk:
+    """One pass over a tree, yielding every refused construct with its offending token."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+
+    def problems(self, root: Node) -> Iterator[_Found]:
+        # An explicit stack: deeply nested code must not exhaust Python's recursion limit.
+        # Each entry: the node, whether the nearest enclosing function is async (None at top
+        # level), and whether it sits inside a call's or new's argument list.
+        stack: list[tuple[Node, bool | None, bool]] = [(root, None, False)]
+        while stack:
+            node, is_async, in_args = stack.pop()
+            yield from self._node(node, is_async, in_args)
+            kind = node.type
+            if kind in _FUNCTIONS:
+                is_async = any(child.type == "async" for child in node.children)
+                in_args = False
+            elif kind == "arguments":
+                in_args = True
+            stack.extend((child, is_async, in_args) for child in reversed(node.children))
+
+    def _node(self, node: Node, is_async: bool | None, in_args: bool) -> Iterator[_Found]:
+        kind = node.type
+        if node.is_missing:
+            yield self._unexpected(self._leaf_after(node))
+        elif not node.is_named:
+            # Punctuation and keywords (`class`, `import`…) matter only inside their node.
+            return
+        elif kind == "ERROR":
+            yield self._unexpected(self._error_token(node))
+        elif kind == "await_expression":
+            if not is_async:
+                yield self._at(node, "SyntaxError: await is only valid in async functions")
+            elif in_args:
+                yield self._at(node, "SyntaxError: await in arguments not supported")
+        elif kind == "for_in_statement":
+            yield from self._for(node)
+        elif kind == "catch_clause":
+            yield from self._catch(node)
+        elif kind == "variable_declarator":
+            name = node.child_by_field_name("name")
+            if name is not None and name.type in _PATTERNS:
+                yield self._not_supported(self._first_inside(name))
+        elif kind == "assignment_expression":
+            yield from self._assignment(node)
+        elif kind == "formal_parameters":
+            yield from self._parameters(node)
+        elif kind == "spread_element":
+            yield from self._spread(node)
+        elif kind in ("class", "class_declaration", "generator_function"):
+            yield self._not_supported(
+                node.children[0] if kind != "generator_function" else _star(node)
+            )
+        elif kind in ("generator_function_declaration", "method_definition"):
+            star = _star(node)
+            if star is not None:
+                yield self._unexpected(star)
+        elif kind == "optional_chain":
+            yield self._unexpected(self._optional_chain_token(node))
+        elif kind == "augmented_assignment_expression":
+            yield from self._logical_assignment(node)
+        elif kind == "number":
+            yield from self._number(node)
+        elif kind == "regex":
+            yield from self._regex(node)
+        elif kind == "with_statement":
+            yield self._not_supported(self._first_leaf(node.children[1]))
+        elif kind == "meta_property":
+            yield from self._meta_property(node)
+        elif kind == "import":
+            yield self._not_supported(node)
+        elif kind == "import_statement":
+            yield from self._import(node)
+        elif kind == "export_statement":
+            yield self._at(node, "SyntaxError: Illegal export statement")
+        elif kind.startswith("jsx_") and not _parent_type(node).startswith("jsx_"):
+            yield self._unexpected(self._first_leaf(node))
+
+    # The constructs, one method each.
+
+    def _for(self, node: Node) -> Iterator[_Found]:
+        left = node.child_by_field_name("left")
+        if node.child_by_field_name("kind") is not None and _type(left) in _PATTERNS:
+            assert left is not None
+            yield self._not_supported(self._first_inside(left))
+        for child in node.children:
+            if child.type in ("of", "await"):
+                yield self._not_supported(child)
+
+    def _catch(self, node: Node) -> Iterator[_Found]:
+        parameter = node.child_by_field_name("parameter")
+        if parameter is None:
+            # njs wants `(` after `catch`.
+            yield self._not_supported(self._leaf_after(node.children[0]))
+        elif parameter.type in _PATTERNS:
+            yield self._not_supported(parameter.children[0])
+
+    def _assignment(self, node: Node) -> Iterator[_Found]:
+        left = node.child_by_field_name("left")
+        if left is None or left.type not in _PATTERNS:
+            return
+        # njs reads the left side as an array or object literal first, so a rest element in it
+        # fails as a spread would, before the assignment itself.
+        for rest in _descendants(left, "rest_pattern"):
+            if rest.parent is not None and rest.parent.type == "object_pattern":
+                yield self._not_supported(rest.children[0])
+            else:
+                yield self._unexpected(rest.children[0])
+        operator = next(child for child in node.children if child.type == "=")
+        yield self._at(operator, "ReferenceError: Invalid left-hand side in assignment")
+
+    def _parameters(self, node: Node) -> Iterator[_Found]:
+        refused = [
+            parameter
+            for parameter in node.named_children
+            if parameter.type in _PATTERNS
+            or parameter.type == "assignment_pattern"
+            or (
+                parameter.type == "rest_pattern"
+                and any(child.type in _PATTERNS for child in parameter.named_children)
+            )
+        ]
+        if not refused:
+            return
+        if _parent_type(node) == "arrow_function":
+            # njs reads `(a = 1)` or `({a})` as an expression, and only then meets the arrow.
+            yield self._unexpected(self._leaf_after(node))
+            return
+        for parameter in refused:
+            if parameter.type == "assignment_pattern":
+                left = parameter.child_by_field_name("left")
+                if left is not None and left.type in _PATTERNS:
+                    yield self._not_supported(left.children[0])
+                else:
+                    equals = next(child for child in parameter.children if child.type == "=")
+                    yield self._unexpected(equals)
+            elif parameter.type == "rest_pattern":
+                pattern = next(c for c in parameter.named_children if c.type in _PATTERNS)
+                yield self._not_supported(pattern.children[0])
+            else:
+                yield self._not_supported(parameter.children[0])
+
+    def _spread(self, node: Node) -> Iterator[_Found]:
+        parent = node.parent
+        if parent is not None and parent.type == "object":
+            yield self._not_supported(node.children[0])
+        else:
+            yield self._unexpected(node.children[0])
+
+    def _optional_chain_token(self, node: Node) -> Node | None:
+        # njs 0.8 reports the token after `?.` and the name that follows it, if any.
+        after = self._leaf_after(node)
+        if after is not None and after.type in (
+            "property_identifier",
+            "private_property_identifier",
+        ):
+            after = self._leaf_after(after)
+        return after
+
+    def _logical_assignment(self, node: Node) -> Iterator[_Found]:
+        operator = node.child_by_field_name("operator")
+        if operator is not None and operator.type in _LOGICAL_ASSIGNMENTS:
+            # njs reads `||=` as `||` then `=`.
+            yield (operator.start_byte + 2, 'SyntaxError: Unexpected token "="')
+
+    def _number(self, node: Node) -> Iterator[_Found]:
+        text = self._text(node)
+        if text.endswith("n"):
+            position = node.start_byte + len(text) - 1
+            yield (position, 'SyntaxError: Unexpected token "n"')
+        elif len(text) > 1 and text[0] == "0" and text[1].isdigit():
+            yield self._at(node, f'SyntaxError: Unexpected token "{text[:2]}"')
+
+    def _regex(self, node: Node) -> Iterator[_Found]:
+        flags = node.child_by_field_name("flags")
+        if flags is None:
+            return
+        text = self._text(flags)
+        for index, flag in enumerate(text):
+            if flag not in _REGEX_FLAGS:
+                message = f'SyntaxError: Invalid RegExp flags "{text[: index + 1]}"'
+                yield self._at(node, message)
+                return
+
+    def _meta_property(self, node: Node) -> Iterator[_Found]:
+        if node.children[0].type == "new":
+            dot = next(child for child in node.children if child.type == ".")
+            yield self._unexpected(dot)
+        else:
+            # `import.meta`: njs knows no `import` expression at all.
+            yield self._not_supported(node.children[0])
+
+    def _import(self, node: Node) -> Iterator[_Found]:
+        if node.parent is None or node.parent.type != "program":
+            yield self._at(node, "SyntaxError: Illegal import statement")
+            return
+        # `import` is followed by a default binding, `{`, `*` or the module's name.
+        clause = node.children[1]
+        if clause.type != "import_clause" or clause.children[0].type != "identifier":
+            yield self._at(clause, "SyntaxError: Non-default import is not supported")
+        elif len(clause.children) > 1:
+            yield self._unexpected(clause.children[1])
+        else:
+            source = next(child for child in node.children if child.type == "string")
+            module = self._text(source)[1:-1]
+            if module not in MODULES:
+                yield self._at(source, f'SyntaxError: Cannot find module "{module}"')
+
+    # Tokens and positions.
+
+    def _text(self, node: Node) -> str:
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+    def _at(self, node: Node, message: str) -> _Found:
+        return (node.start_byte, message)
+
+    def _not_supported(self, token: Node | None) -> _Found:
+        return self._token(token, 'SyntaxError: Token "{}" not supported in this version')
+
+    def _unexpected(self, token: Node | None) -> _Found:
+        return self._token(token, 'SyntaxError: Unexpected token "{}"')
+
+    def _token(self, token: Node | None, template: str) -> _Found:
+        if token is None:
+            return (len(self.source), "SyntaxError: Unexpected end of input")
+        return self._at(token, template.format(self._text(token)))
+
+    def _first_inside(self, pattern: Node) -> Node | None:
+        # The first token after the pattern's opening bracket.
+        return self._leaf_after(pattern.children[0])
+
+    def _first_leaf(self, node: Node) -> Node:
+        while node.children:
+            node = node.children[0]
+        return node
+
+    def _leaf_after(self, node: Node) -> Node | None:
+        current: Node | None = node
+        while current is not None:
+            sibling = current.next_sibling
+            while sibling is not None and sibling.type == "comment":
+                sibling = sibling.next_sibling
+            if sibling is not None:
+                return self._first_leaf(sibling)
+            current = current.parent
+        return None
+
+    def _error_token(self, node: Node) -> Node | None:
+        leaves = [leaf for leaf in _leaves(node) if leaf.type != "comment"]
+        if (
+            len(leaves) > 1
+            and _parent_type(node) in _STATEMENT_LISTS
+            and self._text(leaves[0]).isalpha()
+        ):
+            # A statement that could not go on after its keyword (`if x {`, `var 1 = 2`).
+            return leaves[1]
+        return leaves[0] if leaves else self._leaf_after(node)
+
+
+def _type(node: Node | None) -> str:
+    return "" if node is None else node.type
+
+
+def _parent_type(node: Node) -> str:
+    return _type(node.parent)
+
+
+def _star(node: Node) -> Node | None:
+    return next((child for child in node.children if child.type == "*"), None)
+
+
+def _descendants(node: Node, kind: str) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == kind:
+            yield current
+        stack.extend(reversed(current.children))
+
+
+def _leaves(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.children:
+            stack.extend(reversed(current.children))
+        else:
+            yield current
