@@ -246,7 +246,7 @@
     defineProperty(Object.getPrototypeOf(sample), "constructor", { value: refusedFunction });
   }
 
-  for (const name of ["Buffer", "TextEncoder", "TextDecoder"]) {
+  for (const name of ["Buffer", "TextEncoder", "TextDecoder", "atob", "btoa"]) {
     const settle = (value) => defineProperty(global, name, { value, writable: true, configurable: true });
     defineProperty(global, name, {
       configurable: true,
