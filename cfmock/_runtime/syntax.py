@@ -10,6 +10,7 @@ in source order with njs's own text and `` in <line>``, counted in the code as w
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ _PATTERNS = frozenset({"object_pattern", "array_pattern"})
 _REGEX_FLAGS = frozenset("gimy")
 _LOGICAL_ASSIGNMENTS = frozenset({"||=", "&&=", "??="})
 _STATEMENT_LISTS = frozenset({"", "program", "statement_block", "switch_case", "switch_default"})
+_OPERATOR_CHARACTERS = frozenset("=+-*/%&|^<>!?~")
 _CACHE_SIZE = 256
 
 
@@ -172,6 +174,10 @@ class _Walk:
                 yield self._at(node, "SyntaxError: await is only valid in async functions")
             elif in_args:
                 yield self._at(node, "SyntaxError: await in arguments not supported")
+        elif kind == "arguments":
+            yield from self._holes(node)
+        elif kind == "expression_statement":
+            yield from self._anonymous_function(node)
         elif kind == "for_in_statement":
             yield from self._for(node)
         elif kind == "catch_clause":
@@ -216,6 +222,19 @@ class _Walk:
             yield self._unexpected(self._first_leaf(node))
 
     # The constructs, one method each.
+
+    def _holes(self, node: Node) -> Iterator[_Found]:
+        # tree-sitter accepts `f(a,,b)`; JavaScript does not.
+        for before, comma in itertools.pairwise(node.children):
+            if comma.type == "," and before.type in ("(", ","):
+                yield self._unexpected(comma)
+
+    def _anonymous_function(self, node: Node) -> Iterator[_Found]:
+        # A statement that starts with `function` declares one, which needs a name.
+        function = node.children[0]
+        if function.type == "function_expression" and function.child_by_field_name("name") is None:
+            keyword = next(child for child in function.children if child.type == "function")
+            yield self._unexpected(self._leaf_after(keyword))
 
     def _for(self, node: Node) -> Iterator[_Found]:
         left = node.child_by_field_name("left")
@@ -386,13 +405,20 @@ class _Walk:
 
     def _error_token(self, node: Node) -> Node | None:
         leaves = [leaf for leaf in _leaves(node) if leaf.type != "comment"]
-        if (
-            len(leaves) > 1
-            and _parent_type(node) in _STATEMENT_LISTS
-            and self._text(leaves[0]).isalpha()
-        ):
+        at_statement = _parent_type(node) in _STATEMENT_LISTS
+        if len(leaves) > 1 and at_statement and self._text(leaves[0]).isalpha():
             # A statement that could not go on after its keyword (`if x {`, `var 1 = 2`).
             return leaves[1]
+        if at_statement and all(child.is_named for child in node.children):
+            # A whole expression, then something that cannot follow it (`a b`).
+            return self._leaf_after(node)
+        if (
+            len(leaves) == 1
+            and not at_statement
+            and _OPERATOR_CHARACTERS.issuperset(self._text(leaves[0]))
+        ):
+            # An operator without its right operand (`x = ;`): the token after it is wrong.
+            return self._leaf_after(node)
         return leaves[0] if leaves else self._leaf_after(node)
 
 
