@@ -164,6 +164,12 @@ VALUES: list[tuple[str, str, str]] = [
         "[true,false,false]",
     ),
     ("require-buffer", "require('buffer').Buffer === Buffer", "true"),
+    (
+        "buffer-identity",
+        "(() => { const b = Buffer.from('a'); return [Buffer.name, b instanceof Buffer, b instanceof Uint8Array, b.constructor === Buffer]; })()",
+        '["Buffer",true,true,true]',
+    ),
+    ("inherited-map-is-buffer", "Buffer.isBuffer(Buffer.from('ab').map((x) => x + 1))", "true"),
     # -- Buffer: prototype -------------------------------------------------------------------
     ("proto-compare", "Buffer.from('b').compare(Buffer.from('a'))", "1"),
     ("proto-compare-less", "Buffer.from('a').compare(Buffer.from('b'))", "-1"),
@@ -546,6 +552,8 @@ VALUES += [
 
 # (id, statement, error)
 ERRORS: list[tuple[str, str, str]] = [
+    ("new-buffer", "new Buffer(2)", "TypeError: Buffer is not a constructor"),
+    ("call-buffer", "Buffer('a')", "TypeError: Buffer is not a constructor"),
     (
         "unknown-encoding",
         "Buffer.from('a', 'latin1')",
@@ -860,3 +868,40 @@ def test_the_modules_through_boto3() -> None:
     )
     output = json.loads(result["ConnectionFunctionOutput"])["connection"]
     assert output == {"action": "deny", "customData": "tags=a&x="}
+
+
+@pytest.mark.parametrize(
+    ("body", "logs", "error"),
+    [
+        (
+            "console.log(String(Buffer.from('a').compare(Buffer.from('b'))));"
+            "console.log(Buffer.from('hello').lastIndexOf('l') + ' ' + Buffer.alloc(4, 'ab'));",
+            ["-1", "3 abab"],
+            "",
+        ),
+        (
+            "new TextDecoder('utf-8', {fatal: true}).decode(new Uint8Array([0xff]));",
+            [],
+            "TypeError: The encoded data was not valid",
+        ),
+        ("btoa('\\u20ac');", [], "TypeError: invalid character (>= U+00FF)"),
+    ],
+    ids=["values", "decoder-error", "btoa-error"],
+)
+def test_module_results_through_boto3(body: str, logs: list[str], error: str) -> None:
+    with mock_connection_functions():
+        client = boto3.client("cloudfront", region_name="us-east-1")
+        created = client.create_connection_function(
+            Name="modules",
+            ConnectionFunctionConfig={"Comment": "modules", "Runtime": "cloudfront-js-2.0"},
+            ConnectionFunctionCode=f"function connectionHandler(c) {{ {body} c.allow(); }}".encode(),
+        )
+        result = client.test_connection_function(
+            Id=created["ConnectionFunctionSummary"]["Id"],
+            IfMatch=created["ETag"],
+            ConnectionObject=b"{}",
+        )["ConnectionFunctionTestResult"]
+    assert result.get("ConnectionFunctionExecutionLogs", []) == logs
+    assert result["ConnectionFunctionErrorMessage"] == error
+    action = "deny" if error else "allow"
+    assert json.loads(result["ConnectionFunctionOutput"])["connection"]["action"] == action

@@ -422,7 +422,7 @@
   class Buffer extends Uint8Array {
     static from(value, encodingOrOffset, length) {
       for (;;) {
-        if (typeof value === "string") return Buffer._wrap(decodeString(value, encodingOf(encodingOrOffset)));
+        if (typeof value === "string") return wrap(decodeString(value, encodingOf(encodingOrOffset)));
         if (value instanceof ArrayBuffer) {
           const offset = toIndex(encodingOrOffset);
           if (offset > value.byteLength) throw new RangeError('"offset" is outside of buffer bounds');
@@ -430,7 +430,7 @@
           if (offset + size > value.byteLength) throw new RangeError('"length" is outside of buffer bounds');
           return new Buffer(value, offset, size);
         }
-        if (isView(value) && !(value instanceof DataView)) return Buffer._wrap(Uint8Array.from(value));
+        if (isView(value) && !(value instanceof DataView)) return wrap(Uint8Array.from(value));
         if (value === null || (typeof value !== "object" && typeof value !== "function")) break;
         const primitive = value.valueOf();
         if (primitive !== null && primitive !== value) {
@@ -442,10 +442,6 @@
         break;
       }
       throw new TypeError(`first argument ${typeName(value)} is not a string or Buffer-like object`);
-    }
-
-    static _wrap(bytes) {
-      return new Buffer(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
 
     static alloc(size, fill, encoding) {
@@ -586,7 +582,7 @@
     }
 
     subarray(start, end) {
-      return Buffer._wrap(Uint8Array.prototype.subarray.call(this, start, end));
+      return wrap(Uint8Array.prototype.subarray.call(this, start, end));
     }
 
     swap16() {
@@ -636,6 +632,10 @@
     writeUIntLE(value, offset, byteLength) {
       return writeInt(slot(this, "this"), arguments, variableSize(byteLength), true);
     }
+  }
+
+  function wrap(bytes) {
+    return new Buffer(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   // njs_buffer_from_object: an array-like (`length`), or {type: "Buffer", data}.
@@ -834,5 +834,19 @@
     return text(Array.from(base64Decode(body, BASE64)));
   }
 
-  return Object.freeze({ Buffer, TextEncoder, TextDecoder, atob, btoa, toBytes, fromBytes, utf8Encode, utf8Decode });
+  // The global Buffer, as in njs, cannot be called or constructed (`TypeError: Buffer is not a
+  // constructor`): the class above builds every buffer, through Symbol.species for the
+  // inherited Uint8Array methods.
+  const PublicBuffer = function Buffer() {
+    throw new TypeError("Buffer is not a constructor");
+  };
+  Object.setPrototypeOf(PublicBuffer, Uint8Array);
+  PublicBuffer.prototype = Buffer.prototype;
+  Object.defineProperty(Buffer.prototype, "constructor", { value: PublicBuffer, writable: true, configurable: true });
+  Object.defineProperty(PublicBuffer, Symbol.species, { get: () => Buffer, configurable: true });
+  ["alloc", "allocUnsafe", "byteLength", "compare", "concat", "from", "isBuffer", "isEncoding"].forEach((name) => {
+    Object.defineProperty(PublicBuffer, name, { value: Buffer[name], writable: true, configurable: true });
+  });
+
+  return Object.freeze({ Buffer: PublicBuffer, TextEncoder, TextDecoder, atob, btoa, toBytes, fromBytes, utf8Encode, utf8Decode });
 })()
