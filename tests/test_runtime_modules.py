@@ -555,6 +555,21 @@ ERRORS: list[tuple[str, str, str]] = [
     ("new-buffer", "new Buffer(2)", "TypeError: Buffer is not a constructor"),
     ("call-buffer", "Buffer('a')", "TypeError: Buffer is not a constructor"),
     (
+        "encoder-this",
+        "TextEncoder.prototype.encode.apply({}, [])",
+        'TypeError: "this" is not a TextEncoder',
+    ),
+    (
+        "encode-into-this",
+        "TextEncoder.prototype.encodeInto.call({}, 'a', new Uint8Array(1))",
+        'TypeError: "this" is not a TextEncoder',
+    ),
+    (
+        "decoder-this",
+        "TextDecoder.prototype.decode.call({}, new Uint8Array([1]))",
+        'TypeError: "this" is not a TextDecoder',
+    ),
+    (
         "unknown-encoding",
         "Buffer.from('a', 'latin1')",
         'TypeError: "latin1" encoding is not supported',

@@ -709,16 +709,26 @@
 
   // -- TextEncoder, TextDecoder ---------------------------------------------------------------
 
+  const isObject = (value) => value !== null && (typeof value === "object" || typeof value === "function");
+
   class TextEncoder {
+    #encoder = true;
+
+    static #check(value) {
+      if (!isObject(value) || !(#encoder in value)) throw new TypeError('"this" is not a TextEncoder');
+    }
+
     get encoding() {
       return "utf-8";
     }
 
     encode(value) {
+      TextEncoder.#check(this);
       return utf8Encode(String(value === undefined ? "" : value));
     }
 
     encodeInto(value, destination) {
+      TextEncoder.#check(this);
       const input = String(value);
       if (!(destination instanceof Uint8Array)) {
         throw new TypeError('The "destination" argument must be an instance of Uint8Array');
@@ -763,15 +773,20 @@
       return "utf-8";
     }
 
+    static #check(value) {
+      if (!isObject(value) || !(#fatal in value)) throw new TypeError('"this" is not a TextDecoder');
+    }
+
     get fatal() {
-      return this.#fatal;
+      return isObject(this) && #fatal in this ? this.#fatal : undefined;
     }
 
     get ignoreBOM() {
-      return this.#ignoreBOM;
+      return isObject(this) && #ignoreBOM in this ? this.#ignoreBOM : undefined;
     }
 
     decode(input, options) {
+      TextDecoder.#check(this);
       let bytes = new Uint8Array(0);
       if (arguments.length > 0) {
         if (input instanceof ArrayBuffer) bytes = new Uint8Array(input);
