@@ -145,20 +145,31 @@
     return new Uint8Array(out);
   }
 
+  const HEX_BYTES = [];
+  for (let byte = 0; byte < 256; byte++) HEX_BYTES.push(HEX[byte >> 4] + HEX[byte & 15]);
+
   function hexEncode(bytes) {
-    let out = "";
-    for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i] >> 4] + HEX[bytes[i] & 15];
-    return out;
+    const parts = new Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) parts[i] = HEX_BYTES[bytes[i]];
+    return parts.join("");
+  }
+
+  // Each alphabet as a table from character code (below 128) to its six bits, -1 outside it.
+  function digits(alphabet) {
+    const table = new Int8Array(128).fill(-1);
+    for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
+    return table;
   }
 
   // njs: the characters before the first one outside the alphabet ("=" included), six bits each,
   // in whole bytes.
-  function base64Decode(value, alphabet) {
+  function base64Decode(value, table) {
     const out = [];
     let bits = 0;
     let count = 0;
     for (let i = 0; i < value.length; i++) {
-      const digit = alphabet.indexOf(value[i]);
+      const code = value.charCodeAt(i);
+      const digit = code < 128 ? table[code] : -1;
       if (digit < 0) break;
       bits = ((bits << 6) | digit) & 0xffffff;
       count += 6;
@@ -170,13 +181,17 @@
     return new Uint8Array(out);
   }
 
+  const BASE64_DIGITS = digits(BASE64);
+  const BASE64URL_DIGITS = digits(BASE64URL);
+
   function base64Encode(bytes, alphabet, padding) {
-    let out = "";
+    const parts = [];
     let i = 0;
     for (; i + 2 < bytes.length; i += 3) {
       const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-      out += alphabet[n >> 18] + alphabet[(n >> 12) & 63] + alphabet[(n >> 6) & 63] + alphabet[n & 63];
+      parts.push(alphabet[n >> 18] + alphabet[(n >> 12) & 63] + alphabet[(n >> 6) & 63] + alphabet[n & 63]);
     }
+    let out = parts.join("");
     if (i + 1 === bytes.length) {
       const n = bytes[i] << 16;
       out += alphabet[n >> 18] + alphabet[(n >> 12) & 63] + (padding ? "==" : "");
@@ -204,9 +219,9 @@
       case "hex":
         return hexDecode(value);
       case "base64":
-        return base64Decode(value, BASE64);
+        return base64Decode(value, BASE64_DIGITS);
       case "base64url":
-        return base64Decode(value, BASE64URL);
+        return base64Decode(value, BASE64URL_DIGITS);
       default:
         return utf8Encode(value);
     }
@@ -844,9 +859,10 @@
     }
     const body = input.slice(0, input.length - pad);
     for (let i = 0; i < body.length; i++) {
-      if (BASE64.indexOf(body[i]) < 0) throw new TypeError("the string to be decoded is not correctly encoded");
+      const code = body.charCodeAt(i);
+      if (code >= 128 || BASE64_DIGITS[code] < 0) throw new TypeError("the string to be decoded is not correctly encoded");
     }
-    return text(Array.from(base64Decode(body, BASE64)));
+    return text(Array.from(base64Decode(body, BASE64_DIGITS)));
   }
 
   // The global Buffer, as in njs, cannot be called or constructed (`TypeError: Buffer is not a
