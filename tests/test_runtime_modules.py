@@ -562,6 +562,7 @@ VALUES += [
 ERRORS: list[tuple[str, str, str]] = [
     ("new-buffer", "new Buffer(2)", "TypeError: Buffer is not a constructor"),
     ("call-buffer", "Buffer('a')", "TypeError: Buffer is not a constructor"),
+    ("buffer-of", "Buffer.of(1, 2)", "TypeError: Buffer is not a constructor"),
     (
         "encoder-this",
         "TextEncoder.prototype.encode.apply({}, [])",
