@@ -178,6 +178,17 @@ def test_the_state_lists_every_account_however_short_the_call_log() -> None:
     assert [s["name"] for s in summary["accounts"]["123456789012"]["keyValueStores"]] == ["store"]
 
 
+def test_the_state_leaves_out_an_account_whose_last_function_was_deleted(server) -> None:
+    client = client_for(server, "111122223333")
+    created = client.create_connection_function(
+        Name="gone", ConnectionFunctionConfig=config(), ConnectionFunctionCode=CODE
+    )
+    client.delete_connection_function(
+        Id=created["ConnectionFunctionSummary"]["Id"], IfMatch=created["ETag"]
+    )
+    assert json.loads(raw(server, "GET", "/_cfmock/state")[1])["accounts"] == {}
+
+
 def test_a_huge_body_is_refused(server) -> None:
     status, answer = raw(
         server, "POST", "/2020-05-31/connection-function", b"x" * (1024 * 1024 + 1)
