@@ -80,7 +80,11 @@ class RunResult:
         return json.dumps({"connection": decision}, separators=(",", ":"), ensure_ascii=False)
 
 
-MODULES = {"encoding": "encoding", "querystring": "querystring", "crypto-factory": "crypto"}
+MODULES = {
+    "encoding": "encoding",
+    "querystring-factory": "querystring",
+    "crypto-factory": "crypto",
+}
 """The modules the prelude loads on first use, by the name it asks for, and their files."""
 
 

@@ -127,7 +127,10 @@
   }
 
   const encoding = () => load("encoding");
-  const querystring = () => load("querystring");
+  const querystring = () => {
+    if (!("querystring" in loaded)) loaded.querystring = load("querystring-factory")(encoding());
+    return loaded.querystring;
+  };
   const crypto = () => {
     if (!("crypto" in loaded)) loaded.crypto = load("crypto-factory")(encoding());
     return loaded.crypto;

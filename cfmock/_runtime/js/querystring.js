@@ -1,9 +1,10 @@
 // cfmock: require('querystring') for the cloudfront-js-2.0 emulation, after njs 0.8.2
 // (external/njs_query_string_module.c). Loaded by the prelude on first use, as an expression
-// whose value is the module object.
-(function () {
+// whose value is a function of the encoding module that returns the module object.
+(function (encoding) {
   "use strict";
-  const fromCharCode = String.fromCharCode;
+  // The same WHATWG UTF-8 decoder as TextDecoder: each maximal invalid subpart is one U+FFFD.
+  const utf8Decode = encoding.utf8Decode;
   const encodeComponent = encodeURIComponent;
   const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -12,54 +13,6 @@
     if (code >= 97 && code <= 102) return code - 87;
     if (code >= 65 && code <= 70) return code - 55;
     return -1;
-  }
-
-  // UTF-8 bytes to text, each maximal invalid subpart as one U+FFFD (WHATWG).
-  function utf8Decode(bytes) {
-    let out = "";
-    let needed = 0;
-    let seen = 0;
-    let code = 0;
-    let lower = 0x80;
-    let upper = 0xbf;
-    for (let i = 0; i < bytes.length; i++) {
-      const byte = bytes[i];
-      if (needed === 0) {
-        if (byte < 0x80) out += fromCharCode(byte);
-        else if (byte >= 0xc2 && byte <= 0xdf) {
-          needed = 1;
-          code = byte & 0x1f;
-        } else if (byte >= 0xe0 && byte <= 0xef) {
-          if (byte === 0xe0) lower = 0xa0;
-          if (byte === 0xed) upper = 0x9f;
-          needed = 2;
-          code = byte & 0xf;
-        } else if (byte >= 0xf0 && byte <= 0xf4) {
-          if (byte === 0xf0) lower = 0x90;
-          if (byte === 0xf4) upper = 0x8f;
-          needed = 3;
-          code = byte & 7;
-        } else out += "\ufffd";
-        continue;
-      }
-      if (byte < lower || byte > upper) {
-        needed = seen = code = 0;
-        lower = 0x80;
-        upper = 0xbf;
-        out += "\ufffd";
-        i--;
-        continue;
-      }
-      lower = 0x80;
-      upper = 0xbf;
-      code = (code << 6) | (byte & 63);
-      if (++seen === needed) {
-        out += code > 0xffff ? fromCharCode(0xd800 + ((code - 0x10000) >> 10), 0xdc00 + ((code - 0x10000) & 1023)) : fromCharCode(code);
-        needed = seen = code = 0;
-      }
-    }
-    if (needed !== 0) out += "\ufffd";
-    return out;
   }
 
   // njs_query_string_decode: "%XX" is a UTF-8 byte, "+" a space; a malformed escape stays as
@@ -194,4 +147,4 @@
   // use the replacements.
   const querystring = { parse, stringify, decode: parse, encode: stringify, escape, unescape };
   return querystring;
-})()
+})
