@@ -318,3 +318,17 @@ def test_the_tutorial_has_functions_to_check() -> None:
 @pytest.mark.parametrize(("name", "code"), _tutorial_functions(), ids=lambda value: value[:20])
 def test_every_tutorial_function_passes_the_check(name, code) -> None:
     assert check(code) == [], name
+
+
+def test_a_nul_character_is_reported_where_it_stands_as_the_runtime_reports_it() -> None:
+    code = 'var a = 1;\nvar b = "x\0y";\nfor (x of y) {}\n'
+    assert check(code) == [
+        CodeProblem(
+            2,
+            11,
+            "SyntaxError: the function code contains a NUL character, which cfmock cannot run in 2",
+        )
+    ]
+    from cfmock._runtime import engine
+
+    assert engine.NUL_MESSAGE == syntax.NUL_MESSAGE

@@ -21,6 +21,7 @@ from typing import Any
 
 from cfmock._runtime import pool as _pool
 from cfmock._runtime import worker as _protocol
+from cfmock._runtime.syntax import NUL_MESSAGE as NUL_MESSAGE
 
 MEMORY_LIMIT = 64 * 1024 * 1024
 """Bytes a run may allocate; more ends it with an out-of-memory error."""
@@ -42,7 +43,6 @@ WORKER_FAILED_MESSAGE = "InternalError: the runtime worker failed"
 """The worker died or broke the protocol during the run (cfmock's failure, not the code's)."""
 WORKER_START_MESSAGE = "InternalError: the runtime worker could not start"
 NOT_UTF8_MESSAGE = "SyntaxError: the function code is not valid UTF-8"
-NUL_MESSAGE = "SyntaxError: the function code contains a NUL character, which cfmock cannot run"
 BAD_INPUT_MESSAGE = "InternalError: the event or KeyValueStore cannot be given to the runtime"
 
 _IMPORT = re.compile(

@@ -38,6 +38,9 @@ _STATEMENT_LISTS = frozenset({"", "program", "statement_block", "switch_case", "
 _OPERATOR_CHARACTERS = frozenset("=+-*/%&|^<>!?~")
 _CACHE_SIZE = 256
 
+NUL_MESSAGE = "SyntaxError: the function code contains a NUL character, which cfmock cannot run"
+"""What both the check and the runtime say of code holding a NUL (QuickJS-ng stops there)."""
+
 
 PROFILES = ("faithful",)
 """The runtime profiles :func:`check_code` knows."""
@@ -94,13 +97,19 @@ def check(code: str) -> list[CodeProblem]:
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _check(code: str) -> tuple[Problem, ...]:
     source = code.encode("utf-8", errors="replace")
-    tree = _parser().parse(source)
-    problems = _Walk(source).problems(tree.root_node)
-    # The earliest offending token wins; of two at one place, the one found first.
-    found = min(((at, order, text) for order, (at, text) in enumerate(problems)), default=None)
-    if found is None:
-        return ()
-    position, _, message = found
+    nul = source.find(b"\0")
+    if nul >= 0:
+        # cfmock's runtime cannot take such code at all (the same message); say so, at the
+        # NUL, rather than naming an unprintable token.
+        position, message = nul, NUL_MESSAGE
+    else:
+        tree = _parser().parse(source)
+        problems = _Walk(source).problems(tree.root_node)
+        # The earliest offending token wins; of two at one place, the one found first.
+        found = min(((at, order, text) for order, (at, text) in enumerate(problems)), default=None)
+        if found is None:
+            return ()
+        position, _, message = found
     line_start = source.rfind(b"\n", 0, position) + 1
     column = len(source[line_start:position].decode("utf-8", errors="replace")) + 1
     line = source.count(b"\n", 0, position) + 1
