@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from cfmock._cloudfront.values import (
         ConnectionFunction,
         FunctionConfig,
+        FunctionRun,
         RecordedCall,
         Stage,
         StageVersion,
@@ -34,6 +35,7 @@ __all__ = [
     "CodeProblem",
     "ConnectionFunction",
     "FunctionConfig",
+    "FunctionRun",
     "KeyValueStore",
     "MockOptions",
     "RecordedCall",
@@ -53,6 +55,7 @@ _LAZY = {
     "CodeProblem": "cfmock._runtime.syntax",
     "ConnectionFunction": "cfmock._cloudfront.values",
     "FunctionConfig": "cfmock._cloudfront.values",
+    "FunctionRun": "cfmock._cloudfront.values",
     "KeyValueStore": "cfmock._cloudfront.kvs",
     "MockOptions": "cfmock._options",
     "RecordedCall": "cfmock._cloudfront.values",

@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     check.add_argument(
         "--profile",
-        choices=("faithful",),
+        choices=("faithful", "permissive"),
         default="faithful",
         help="the runtime profile to check against (default: %(default)s)",
     )

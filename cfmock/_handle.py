@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from cfmock._cloudfront.kvs import KeyValueStore, check_contents
-from cfmock._cloudfront.values import RUNTIME, ConnectionFunction, FunctionConfig, RecordedCall
+from cfmock._cloudfront.values import (
+    RUNTIME,
+    ConnectionFunction,
+    FunctionConfig,
+    FunctionRun,
+    RecordedCall,
+)
 from cfmock._options import MockOptions
 from cfmock.exceptions import (
     FunctionNotFoundError,
@@ -49,6 +55,12 @@ class CloudFrontMock:
     def calls(self) -> list[RecordedCall]:
         """Every Connection Functions API call answered so far, oldest first."""
         return list(self._dispatcher.calls)
+
+    @property
+    def runs(self) -> list[FunctionRun]:
+        """Every run of a function's code (``TestConnectionFunction``), oldest first, with
+        the runtime profile that answered it (the last 10 000 are kept)."""
+        return list(self._backend.runs)
 
     def functions(self, account_id: str | None = None) -> list[ConnectionFunction]:
         """All connection functions of the account, oldest first."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 from typing import Any
 
 from cfmock.exceptions import CfmockError
@@ -12,6 +14,12 @@ from cfmock.exceptions import CfmockError
 DEFAULT_ACCOUNT_ID = "123456789012"
 MODEL_MAX_CODE_SIZE = 40_960
 """The largest ``ConnectionFunctionCode`` botocore's model allows, in bytes."""
+PROFILES = ("faithful", "permissive")
+"""The runtime profiles: what CloudFront's runtime accepts, or full modern JavaScript."""
+ENGINE_MEMORY_LIMIT = 64 * 1024 * 1024
+"""The most a run may allocate in any case, runtime included (``memory_limit=None``)."""
+MAX_LOG_LIMIT = 1024 * 1024
+"""The most log text cfmock keeps from one run (``log_limit=None``), in bytes of UTF-8."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,41 @@ class MockOptions:
     """Also answer CloudFront calls made with the ``requests`` library (through ``responses``;
     needs ``cfmock[requests]``). Off by default: it makes each activation about 0.15 ms slower."""
 
+    runtime_profile: str = "faithful"
+    """How functions run: ``"faithful"`` accepts only what CloudFront's ``cloudfront-js-2.0``
+    runtime accepts and provides only its built-ins; ``"permissive"`` runs full modern
+    JavaScript (QuickJS-ng) with every built-in it has."""
+
+    function_profiles: Mapping[str, str] = field(default_factory=dict)
+    """Per-function exceptions to ``runtime_profile``, by function name."""
+
+    memory_limit: int | None = 2 * 1024 * 1024
+    """Bytes a run's own code may allocate (the runtime's objects, the event and the
+    KeyValueStore snapshot are not counted); more ends the run with an out-of-memory error.
+    CloudFront's quota is 2 MB. ``None``: only the engine's 64 MiB bound."""
+
+    log_limit: int | None = 10_240
+    """Bytes of UTF-8 the logs of one run keep in total, cut at a character boundary; later
+    entries are dropped. ``None``: no cut short of cfmock's own 1 MiB bound."""
+
+    strict_compute: bool = False
+    """End a run whose CPU time goes over CloudFront's 5 ms budget with the time-limit error,
+    instead of reporting ``ComputeUtilization`` 100. Off by default: CPU time depends on the
+    machine running the tests."""
+
+    error_message_prefix: bool = False
+    """Start every ``ConnectionFunctionErrorMessage`` with the sentence CloudFront Functions
+    tests were seen to put before the error ("The CloudFront function associated with the
+    CloudFront distribution is invalid or could not run. ")."""
+
+    check_kvs_argument: bool = False
+    """Make ``cf.kvs(x)`` throw when *x* is given and is neither the associated store's ID nor
+    its ARN (by default the argument is ignored, as nobody knows what CloudFront does)."""
+
+    seed_random: bool = False
+    """Seed ``Math.random`` from the run's frozen start time, so a run's random numbers repeat
+    when the clock does (CloudFront seeds it with the run's timestamp)."""
+
     def __post_init__(self) -> None:
         account_id: object = self.account_id
         if not isinstance(account_id, str) or not re.fullmatch(r"[0-9]{12}", account_id):
@@ -66,10 +109,37 @@ class MockOptions:
             raise CfmockError(
                 f"cfmock: publish_delay must be a finite number of seconds >= 0, got {delay!r}"
             )
-        for name in ("live_etag_follows_development", "intercept_requests"):
+        _check_profile("runtime_profile", self.runtime_profile)
+        profiles: object = self.function_profiles
+        if not isinstance(profiles, Mapping):
+            raise CfmockError(
+                "cfmock: function_profiles must map function names to profiles, "
+                f"got {profiles!r}"
+            )
+        for name, profile in profiles.items():
+            if not isinstance(name, str):
+                raise CfmockError(f"cfmock: function_profiles keys are function names, got {name!r}")
+            _check_profile(f"function_profiles[{name!r}]", profile)
+        object.__setattr__(self, "function_profiles", MappingProxyType(dict(profiles)))
+        if self.memory_limit is not None:
+            _check_int("memory_limit", self.memory_limit, 1, ENGINE_MEMORY_LIMIT)
+        if self.log_limit is not None:
+            _check_int("log_limit", self.log_limit, 0, MAX_LOG_LIMIT)
+        for name in (
+            "live_etag_follows_development",
+            "intercept_requests",
+            "strict_compute",
+            "error_message_prefix",
+            "check_kvs_argument",
+            "seed_random",
+        ):
             value: object = getattr(self, name)
             if not isinstance(value, bool):
                 raise CfmockError(f"cfmock: {name} must be True or False, got {value!r}")
+
+    def profile_for(self, function_name: str) -> str:
+        """The profile a function runs under: its own, or the mock's."""
+        return self.function_profiles.get(function_name, self.runtime_profile)
 
     @classmethod
     def from_kwargs(cls, options: dict[str, Any]) -> MockOptions:
@@ -90,3 +160,10 @@ def _check_int(name: str, value: object, low: int, high: int | None) -> None:
     if value < low or (high is not None and value > high):
         bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise CfmockError(f"cfmock: {name} must be {bounds}, got {value}")
+
+
+def _check_profile(name: str, value: object) -> None:
+    if value not in PROFILES:
+        raise CfmockError(
+            f"cfmock: {name} must be one of {', '.join(map(repr, PROFILES))}, got {value!r}"
+        )

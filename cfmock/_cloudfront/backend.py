@@ -12,6 +12,7 @@ import datetime
 import itertools
 import random
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 
 from cfmock._cloudfront import tokens, validation
@@ -20,6 +21,7 @@ from cfmock._cloudfront.paging import OrderedIndex, decode_marker, encode_marker
 from cfmock._cloudfront.values import (
     ConnectionFunction,
     FunctionConfig,
+    FunctionRun,
     Stage,
     StageVersion,
     Status,
@@ -32,6 +34,8 @@ Clock = Callable[[], datetime.datetime]
 Tags = Sequence[tuple[str, str | None]]
 
 DEFAULT_MAX_ITEMS = 100
+MAX_RUNS = 10_000
+"""Runs the backend remembers (``cf.runs``); older ones are forgotten first."""
 MAX_MAX_ITEMS = 100
 
 
@@ -72,6 +76,7 @@ class Backend:
         self._accounts: dict[str, _Account] = {}
         self._sequences = itertools.count(1)
         self.stores = KeyValueStores(self._lock, self._clock, self._store_in_use)
+        self.runs: deque[FunctionRun] = deque(maxlen=MAX_RUNS)
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -341,9 +346,38 @@ class Backend:
                         dict(store.data),
                         store.created_time,
                         store.data_last_modified_time or store.created_time,
+                        names=(store.id, store.arn),
                     )
-        result = engine.run(version.code, event, snapshot, self._clock())
+        result = engine.run(
+            version.code, event, snapshot, self._clock(), self._settings(function.name)
+        )
+        self.runs.append(
+            FunctionRun(
+                function_name=function.name,
+                function_id=function.id,
+                stage=version.stage,
+                profile=result.profile,
+                action=result.action,
+                error=result.error,
+                logs=result.logs,
+                custom_data=result.custom_data,
+                compute_utilization=result.compute_utilization,
+                account_id=account_id,
+            )
+        )
         return function, version, result
+
+    def _settings(self, function_name: str) -> engine.RunSettings:
+        options = self.options
+        return engine.RunSettings(
+            profile=options.profile_for(function_name),
+            memory_limit=options.memory_limit,
+            log_limit=options.log_limit,
+            strict_compute=options.strict_compute,
+            error_message_prefix=options.error_message_prefix,
+            check_kvs_argument=options.check_kvs_argument,
+            seed_random=options.seed_random,
+        )
 
     # -- helpers ----------------------------------------------------------------------------
 

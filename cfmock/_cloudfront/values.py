@@ -81,6 +81,26 @@ class ConnectionFunction:
 
 
 @dataclass(frozen=True)
+class FunctionRun:
+    """One run of a connection function's code (``TestConnectionFunction``).
+
+    ``profile`` is the runtime profile that answered (``"faithful"`` or ``"permissive"``);
+    the rest is what the run decided and printed, as the API answer carries it.
+    """
+
+    function_name: str
+    function_id: str
+    stage: str
+    profile: str
+    action: str
+    error: str
+    logs: tuple[str, ...]
+    custom_data: str | None
+    compute_utilization: int
+    account_id: str
+
+
+@dataclass(frozen=True)
 class RecordedCall:
     """One Connection Functions API call that reached the mock.
 

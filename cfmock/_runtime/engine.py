@@ -15,16 +15,18 @@ import datetime
 import functools
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
+from cfmock._options import ENGINE_MEMORY_LIMIT, MAX_LOG_LIMIT
+from cfmock._runtime import messages, syntax
 from cfmock._runtime import pool as _pool
 from cfmock._runtime import worker as _protocol
 from cfmock._runtime.syntax import NUL_MESSAGE as NUL_MESSAGE
 
-MEMORY_LIMIT = 64 * 1024 * 1024
-"""Bytes a run may allocate; more ends it with an out-of-memory error."""
+MEMORY_LIMIT = ENGINE_MEMORY_LIMIT
+"""Bytes a run may allocate in any case, runtime included; more ends it out of memory."""
 STACK_LIMIT = 1024 * 1024
 """Bytes of JavaScript stack; deeper recursion ends in a RangeError."""
 TIME_LIMIT = 1.0
@@ -33,7 +35,8 @@ COMPUTE_BUDGET = 0.005
 """CloudFront's 5 ms execution limit, the 100 of ComputeUtilization."""
 POOL_SIZE = 4
 """Worker processes at most; more threads running functions at once wait for one."""
-MAX_LOG_BYTES = _protocol.MAX_LOG_BYTES
+MAX_LOG_BYTES = 10_240
+"""The logs' default cut, in bytes of UTF-8 (``log_limit``)."""
 MAX_LOG_ENTRIES = _protocol.MAX_LOG_ENTRIES
 MAX_CUSTOM_DATA_BYTES = _protocol.MAX_CUSTOM_DATA_BYTES
 MAX_ERROR_BYTES = _protocol.MAX_ERROR_BYTES
@@ -44,6 +47,11 @@ WORKER_FAILED_MESSAGE = "InternalError: the runtime worker failed"
 WORKER_START_MESSAGE = "InternalError: the runtime worker could not start"
 NOT_UTF8_MESSAGE = "SyntaxError: the function code is not valid UTF-8"
 BAD_INPUT_MESSAGE = "InternalError: the event or KeyValueStore cannot be given to the runtime"
+ERROR_PREFIX = (
+    "The CloudFront function associated with the CloudFront distribution is invalid or could "
+    "not run. "
+)
+"""What ``error_message_prefix=True`` puts before every error message."""
 
 _IMPORT = re.compile(
     r"""^(?P<indent>[ \t]*)import\s+(?P<binding>\w+|\*\s+as\s+\w+|\{[^}]*\})\s+from\s+"""
@@ -59,6 +67,21 @@ class KeyValueSnapshot:
     data: dict[str, str]
     created: datetime.datetime
     last_updated: datetime.datetime
+    names: tuple[str, ...] = ()
+    """The store's ID and ARN: what ``cf.kvs(x)`` accepts when the argument is checked."""
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How one run goes: the profile and the limits (from :class:`cfmock.MockOptions`)."""
+
+    profile: str = "faithful"
+    memory_limit: int | None = 2 * 1024 * 1024
+    log_limit: int | None = MAX_LOG_BYTES
+    strict_compute: bool = False
+    error_message_prefix: bool = False
+    check_kvs_argument: bool = False
+    seed_random: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +93,8 @@ class RunResult:
     logs: tuple[str, ...]
     error: str
     compute_utilization: int
+    profile: str = "faithful"
+    """The runtime profile that answered: ``"faithful"`` or ``"permissive"``."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def output(self) -> str:
@@ -90,14 +115,17 @@ MODULES = {
 
 @functools.cache
 def sources() -> dict[str, str]:
-    """The runtime's JavaScript: ``prelude`` and the modules it loads on first use."""
+    """The runtime's JavaScript: ``prelude``, the modules it loads on first use, and ``absent``,
+    the built-ins the faithful profile removes (JSON)."""
     folder = resources.files("cfmock._runtime") / "js"
     found = {"prelude": (folder / "prelude.js").read_text(encoding="utf-8")}
+    found["absent"] = (folder / "absent.json").read_text(encoding="utf-8")
     for name, file in MODULES.items():
         found[name] = (folder / f"{file}.js").read_text(encoding="utf-8")
     return found
 
 
+@functools.lru_cache(maxsize=256)
 def to_script(code: str) -> str:
     """Turn module-style imports into runtime lookups, keeping every line where it was.
 
@@ -125,23 +153,50 @@ def run(
     event: dict[str, Any],
     kvs: KeyValueSnapshot | None,
     now: datetime.datetime,
+    settings: RunSettings | None = None,
 ) -> RunResult:
     """Run ``connectionHandler(connection)`` from *code* against *event*.
 
     Never raises: whatever the code does, and whatever happens to the worker, the answer is a
-    result, with an error message when the run did not end normally.
+    result, with an error message when the run did not end normally. Under the faithful
+    profile, code CloudFront's runtime would refuse to load does not run: the result is a
+    deny with the runtime's message and no logs.
     """
+    settings = settings or RunSettings()
+    result = _run(code, event, kvs, now, settings)
+    error = messages.to_njs(result.error) if result.error else ""
+    if error and settings.error_message_prefix:
+        error = ERROR_PREFIX + error
+    if error != result.error:
+        result = replace(result, error=error)
+    return result
+
+
+def _run(
+    code: bytes,
+    event: dict[str, Any],
+    kvs: KeyValueSnapshot | None,
+    now: datetime.datetime,
+    settings: RunSettings,
+) -> RunResult:
+    profile = settings.profile
     try:
         source = code.decode("utf-8")
     except UnicodeDecodeError:
-        return _not_run(NOT_UTF8_MESSAGE)
+        return _not_run(NOT_UTF8_MESSAGE, profile)
     if "\0" in source:
         # The engine takes the script as a C string.
-        return _not_run(NUL_MESSAGE)
+        return _not_run(NUL_MESSAGE, profile)
+    if profile == "faithful":
+        problems = syntax.check(source)
+        if problems:
+            return _not_run(problems[0].message, profile)
     try:
-        payload = json.dumps(_input(event, kvs, now), allow_nan=False, separators=(",", ":"))
+        payload = json.dumps(
+            _input(event, kvs, now, settings), allow_nan=False, separators=(",", ":")
+        )
     except (TypeError, ValueError, RecursionError):
-        return _not_run(BAD_INPUT_MESSAGE)
+        return _not_run(BAD_INPUT_MESSAGE, profile)
     outcome = _POOL.execute(to_script(source), payload, TIME_LIMIT)
     error = outcome.error
     finished = outcome.status == _pool.ANSWERED
@@ -155,22 +210,35 @@ def run(
         # Nothing is left to run but the handler's promise never settled: at the edge the
         # function would wait until CloudFront stopped it.
         error, finished = TIMEOUT_MESSAGE, False
-    utilization = min(100, round(outcome.cpu / COMPUTE_BUDGET * 100)) if finished else 100
+    utilization = round(outcome.cpu / COMPUTE_BUDGET * 100) if finished else 100
+    if settings.strict_compute and utilization > 100 and not error:
+        error = TIMEOUT_MESSAGE
     return RunResult(
         action="allow" if outcome.action == "allow" and not error else "deny",
         custom_data=outcome.custom_data,
         logs=outcome.logs,
         error=error,
-        compute_utilization=utilization,
+        compute_utilization=min(100, utilization),
+        profile=profile,
     )
 
 
-def _not_run(error: str) -> RunResult:
-    return RunResult(action="deny", custom_data=None, logs=(), error=error, compute_utilization=0)
+def _not_run(error: str, profile: str) -> RunResult:
+    return RunResult(
+        action="deny",
+        custom_data=None,
+        logs=(),
+        error=error,
+        compute_utilization=0,
+        profile=profile,
+    )
 
 
 def _input(
-    event: dict[str, Any], kvs: KeyValueSnapshot | None, now: datetime.datetime
+    event: dict[str, Any],
+    kvs: KeyValueSnapshot | None,
+    now: datetime.datetime,
+    settings: RunSettings,
 ) -> dict[str, Any]:
     store = None
     if kvs is not None:
@@ -178,14 +246,23 @@ def _input(
             "data": kvs.data,
             "creationDateTime": _iso(kvs.created),
             "lastUpdatedDateTime": _iso(kvs.last_updated),
+            "names": list(kvs.names) if settings.check_kvs_argument else None,
         }
     limits = {
-        "logBytes": MAX_LOG_BYTES,
+        "logBytes": MAX_LOG_LIMIT if settings.log_limit is None else settings.log_limit,
         "logEntries": MAX_LOG_ENTRIES,
         "customDataBytes": MAX_CUSTOM_DATA_BYTES,
         "errorBytes": MAX_ERROR_BYTES,
+        "memoryBytes": settings.memory_limit,
     }
-    return {"event": event, "kvs": store, "now": int(now.timestamp() * 1000), "limits": limits}
+    return {
+        "event": event,
+        "kvs": store,
+        "now": int(now.timestamp() * 1000),
+        "limits": limits,
+        "profile": settings.profile,
+        "seedRandom": settings.seed_random,
+    }
 
 
 def _iso(value: datetime.datetime) -> str:

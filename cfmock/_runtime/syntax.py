@@ -42,7 +42,7 @@ NUL_MESSAGE = "SyntaxError: the function code contains a NUL character, which cf
 """What both the check and the runtime say of code holding a NUL (QuickJS-ng stops there)."""
 
 
-PROFILES = ("faithful",)
+PROFILES = ("faithful", "permissive")
 """The runtime profiles :func:`check_code` knows."""
 
 
@@ -68,13 +68,16 @@ def check_code(code: str | bytes, *, profile: str = "faithful") -> list[CodeProb
 
     Empty when the code would load. Like the runtime, the check stops at the first problem,
     so the list holds one at most. *code* is the function's text, or its bytes in UTF-8.
-    Only the ``faithful`` profile exists for now. Raises :class:`~cfmock.exceptions.CfmockError`
-    for another profile or for bytes that are not UTF-8.
+    Under ``profile="permissive"`` only what no JavaScript engine would parse is a problem
+    (modern syntax is accepted). Raises :class:`~cfmock.exceptions.CfmockError` for another
+    profile or for bytes that are not UTF-8.
     """
     from cfmock.exceptions import CfmockError
 
     if profile not in PROFILES:
-        raise CfmockError(f"unknown profile {profile!r}: the only profile is 'faithful'")
+        raise CfmockError(
+            f"unknown profile {profile!r}: the profiles are {', '.join(map(repr, PROFILES))}"
+        )
     if isinstance(code, bytes):
         try:
             code = code.decode("utf-8")
@@ -82,20 +85,20 @@ def check_code(code: str | bytes, *, profile: str = "faithful") -> list[CodeProb
             raise CfmockError(
                 f"the code is not valid UTF-8 ({error.reason} at byte {error.start})"
             ) from None
-    return check(code)
+    return check(code, profile)
 
 
-def check(code: str) -> list[CodeProblem]:
+def check(code: str, profile: str = "faithful") -> list[CodeProblem]:
     """The first construct of *code* that ``cloudfront-js-2.0`` refuses, or nothing.
 
     Like the runtime, which stops at its first error, the list holds one problem at most.
     Results are cached per code, so checking the same function again costs a lookup.
     """
-    return list(_check(code))
+    return list(_check(code, profile == "permissive"))
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
-def _check(code: str) -> tuple[Problem, ...]:
+def _check(code: str, syntax_only: bool = False) -> tuple[Problem, ...]:
     source = code.encode("utf-8", errors="replace")
     nul = source.find(b"\0")
     if nul >= 0:
@@ -104,7 +107,7 @@ def _check(code: str) -> tuple[Problem, ...]:
         position, message = nul, NUL_MESSAGE
     else:
         tree = _parser().parse(source)
-        problems = _Walk(source).problems(tree.root_node)
+        problems = _Walk(source, syntax_only).problems(tree.root_node)
         # The earliest offending token wins; of two at one place, the one found first.
         found = min(((at, order, text) for order, (at, text) in enumerate(problems)), default=None)
         if found is None:
@@ -150,8 +153,9 @@ _Found = tuple[int, str]
 class _Walk:
     """One pass over a tree, yielding every refused construct with its offending token."""
 
-    def __init__(self, source: bytes) -> None:
+    def __init__(self, source: bytes, syntax_only: bool = False) -> None:
         self.source = source
+        self.syntax_only = syntax_only
 
     def problems(self, root: Node) -> Iterator[_Found]:
         # An explicit stack: deeply nested code must not exhaust Python's recursion limit.
@@ -178,6 +182,8 @@ class _Walk:
             return
         elif kind == "ERROR":
             yield self._unexpected(self._error_token(node))
+        elif self.syntax_only:
+            return
         elif kind == "await_expression":
             if not is_async:
                 yield self._at(node, "SyntaxError: await is only valid in async functions")

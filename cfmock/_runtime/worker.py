@@ -53,8 +53,9 @@ ACTIONS = (None, "allow", "deny")
 FLAG_PENDING = 1
 """The handler's promise never settled: nothing was left to run while it was pending."""
 
-MAX_LOG_BYTES = 10_240
-"""The logs are cut at this many bytes of UTF-8 in total (spec decision 17)."""
+MAX_LOG_BYTES = 1024 * 1024
+"""The most log text the area holds, in bytes of UTF-8: the bound of ``log_limit`` (the
+prelude cuts the logs at the run's own limit, 10 240 bytes by default, spec decision 17)."""
 MAX_LOG_ENTRIES = 10_240
 """And at this many entries, so that empty entries cannot grow them without end."""
 MAX_CUSTOM_DATA_BYTES = 800
@@ -66,7 +67,7 @@ JOBS_PER_MEMORY_CHECK = 1024
 BACKSTOP_SECONDS = 30
 """A run still going after this long ends the worker itself (only when no parent killed it)."""
 
-# The area: four 32-bit words, two custom-data slots, then the log entries, each a 16-bit length
+# The area: four 32-bit words, two custom-data slots, then the log entries, each a 32-bit length
 # and that many bytes of UTF-8. Word 0 is the bytes of log entries written, word 1 the
 # custom data (0: none; else the slot, 1 or 2, shifted 16 left, or'ed with its length). The
 # worker writes an entry or a slot first and then the word that makes it visible, one aligned
@@ -74,7 +75,7 @@ BACKSTOP_SECONDS = 30
 HEADER_WORDS = 4
 CUSTOM_OFFSET = HEADER_WORDS * 4
 LOG_OFFSET = CUSTOM_OFFSET + 2 * MAX_CUSTOM_DATA_BYTES
-LOG_CAPACITY = MAX_LOG_BYTES + 2 * MAX_LOG_ENTRIES
+LOG_CAPACITY = MAX_LOG_BYTES + 4 * MAX_LOG_ENTRIES
 AREA_BYTES = LOG_OFFSET + LOG_CAPACITY
 
 
@@ -107,12 +108,12 @@ class Area:
     def append_log(self, data: bytes) -> bool:
         used = self.words[0]
         start = LOG_OFFSET + used
-        end = start + 2 + len(data)
-        if len(data) > 0xFFFF or end > LOG_OFFSET + LOG_CAPACITY:
+        end = start + 4 + len(data)
+        if end > LOG_OFFSET + LOG_CAPACITY:
             return False
-        self.buffer[start : start + 2] = len(data).to_bytes(2, "little")
-        self.buffer[start + 2 : end] = data
-        self.words[0] = used + 2 + len(data)
+        self.buffer[start : start + 4] = len(data).to_bytes(4, "little")
+        self.buffer[start + 4 : end] = data
+        self.words[0] = used + 4 + len(data)
         return True
 
     def set_custom_data(self, data: bytes) -> None:
@@ -133,8 +134,8 @@ class Area:
         position = LOG_OFFSET
         end = LOG_OFFSET + used
         while position < end:
-            size = int.from_bytes(self.buffer[position : position + 2], "little")
-            position += 2
+            size = int.from_bytes(self.buffer[position : position + 4], "little")
+            position += 4
             if position + size > end:
                 return None
             logs.append(self.buffer[position : position + size].decode("utf-8", "replace"))
@@ -162,6 +163,7 @@ class _Run:
         self.area = area
         self.sources = sources
         self.memory: Callable[[], bool] | None = None
+        self.budget: Callable[[str, str], None] | None = None
         self.action: str | None = None
         self.error: str | None = None
         self.out_of_memory = False
@@ -176,7 +178,13 @@ class _Run:
         if encoded:
             text = _json_string(text)
         if kind == "source":
+            if self.budget is not None:
+                self.budget("load", text)
             return self.sources.get(text) if text != "prelude" else None
+        if kind in ("limit", "loaded"):
+            if self.budget is not None:
+                self.budget(kind, text)
+            return None
         if kind == "log":
             self._log(text)
         elif kind == "custom":
@@ -212,7 +220,13 @@ class _Run:
 
 
 class _Prepared:
-    """A fresh context with the prelude evaluated, waiting for its one run."""
+    """A fresh context with the prelude evaluated, waiting for its one run.
+
+    The run's own memory limit (``memory_limit``) counts only what the user's code allocates:
+    the prelude asks for it (``limit``) once the run's input is in place, and the modules it
+    loads on first use are taken off it (``load`` ... ``loaded``), as the runtime's, not the
+    code's, memory.
+    """
 
     def __init__(
         self, engine: Any, sources: dict[str, str], memory: int, stack: int, area: Area
@@ -224,11 +238,35 @@ class _Prepared:
         self.context.add_callable("__cfmock_host", self.report.host)
         self.control = self.context.eval(sources["prelude"])
         self.memory = memory
+        self.limit = memory
+        self.base = 0
+        self.loading_from = 0
+
+    def used(self) -> int:
+        used: int = self.context.memory()["malloc_size"]
+        return used
+
+    def budget(self, step: str, text: str) -> None:
+        """Applies the run's memory limit, and keeps modules loaded on first use off it."""
+        if step == "limit":
+            if text:
+                self.base = self.used()
+                self._set(self.base + int(text))
+        elif step == "load":
+            self.loading_from = self.used()
+            self.context.set_memory_limit(self.memory)
+        elif step == "loaded":
+            grown = max(0, self.used() - self.loading_from)
+            self.base += grown
+            self._set(self.limit + grown)
+
+    def _set(self, limit: int) -> None:
+        self.limit = min(limit, self.memory)
+        self.context.set_memory_limit(self.limit)
 
     def exhausted(self) -> bool:
         """Whether the run is using nearly all of its memory."""
-        used: int = self.context.memory()["malloc_size"]
-        return used > self.memory * 0.9
+        return self.limit - self.used() < (self.limit - self.base) * 0.1
 
 
 class Worker:
@@ -253,6 +291,7 @@ class Worker:
         payload = request[start + length :].decode("utf-8")
         report = prepared.report
         report.memory = prepared.exhausted
+        report.budget = prepared.budget
         context, control = prepared.context, prepared.control
         failures = (self.engine.JSException, self.engine.StackOverflow)
         error: str | None = None
@@ -289,7 +328,8 @@ class Worker:
                         out_of_memory = out_of_memory or prepared.exhausted()
                 cpu = time.thread_time() - started
         finally:
-            report.memory = None  # the context holds the report: no cycle back to it
+            # The context holds the report: no cycle back to it.
+            report.memory = report.budget = None
         if error is None and report.error is not None:
             error, out_of_memory = report.error, out_of_memory or report.out_of_memory
         if ran_short or (error is not None and (out_of_memory or prepared.exhausted())):

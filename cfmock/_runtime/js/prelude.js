@@ -41,6 +41,9 @@
     return indexOf(text, "\0") === -1 ? callHost(kind, text) : callHost(kind, stringify(text), true);
   }
 
+  // What the faithful profile takes away: the globals and methods CloudFront's runtime lacks.
+  const absent = parseJson(callHost("source", "absent"));
+
   // Set by control("input").
   let now = 0;
   let store = null;
@@ -121,8 +124,12 @@
   const loaded = Object.create(null);
 
   // Each module's source comes from the host, as a string, the first time it is used.
+  // The host keeps what a module allocates off the run's memory limit ("loaded").
   function load(name) {
-    if (!(name in loaded)) loaded[name] = evaluate(host("source", name));
+    if (!(name in loaded)) {
+      loaded[name] = evaluate(host("source", name));
+      host("loaded", name);
+    }
     return loaded[name];
   }
 
@@ -138,9 +145,12 @@
 
   // -- The 'cloudfront' module: cf.kvs() --------------------------------------------------------
 
-  function kvs() {
+  function kvs(name) {
     if (store === null) {
       throw new Error("No KeyValueStore is associated with this function");
+    }
+    if (store.names !== null && name !== undefined && store.names.indexOf(name) === -1) {
+      throw new Error(`KeyValueStore "${StringOf(name)}" is not associated with this function`);
     }
     const data = store.data;
     const has = (key) => hasOwn(data, key);
@@ -177,12 +187,13 @@
 
   function require(name) {
     if (hasOwn(modules, name)) return modules[name]();
-    throw new Error(`Cannot find module '${name}'`);
+    throw new Error(`Cannot find module "${name}"`);
   }
 
   function importModule(name) {
     if (name === "cloudfront") return cloudfront;
-    throw new Error(`Cannot find module '${name}'`);
+    if (hasOwn(modules, name)) return modules[name]();
+    throw new Error(`Cannot find module "${name}"`);
   }
 
   // -- console, Date, and what CloudFront refuses ---------------------------------------------
@@ -283,8 +294,43 @@
     host("decide", action);
   };
 
+  // The faithful profile: the built-ins CloudFront's runtime lacks are not there.
+  function restrict() {
+    const globals = absent.globals;
+    for (let i = 0; i < globals.length; i++) delete global[globals[i]];
+    const owners = objectKeys(absent.methods);
+    for (let i = 0; i < owners.length; i++) {
+      const path = owners[i].split(".");
+      let owner = global;
+      for (let j = 0; j < path.length; j++) owner = owner[path[j]];
+      const names = absent.methods[owners[i]];
+      for (let j = 0; j < names.length; j++) delete owner[names[j]];
+    }
+  }
+
+  // Math.random seeded from the run's start time (seed_random): mulberry32, 53 bits a number.
+  function seedRandom(seed) {
+    let state = seed >>> 0 ^ Math.floor(seed / 4294967296);
+    const next = () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return (t ^ (t >>> 14)) >>> 0;
+    };
+    defineProperty(Math, "random", {
+      value: function random() {
+        return ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992;
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+
   function begin(text) {
     const input = parseJson(text);
+    if (input.profile === "faithful") restrict();
+    if (input.seedRandom) seedRandom(input.now);
     now = input.now;
     store = input.kvs;
     limits = input.limits;
@@ -303,6 +349,8 @@
         enumerable: false,
       });
     }
+    // From here on, what the run allocates counts against its memory limit.
+    host("limit", limits.memoryBytes === null ? "" : StringOf(limits.memoryBytes));
   }
 
   const settled = () => host("settled", "");
