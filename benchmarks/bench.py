@@ -280,6 +280,61 @@ def bench_test_function() -> dict[str, float]:
         }
 
 
+def _ten_kb_function() -> str:
+    """A valid connection function of about 10 KB: many small helpers, then the handler."""
+    helper = (
+        "function check{n}(serial) {{\n"
+        "  var digits = serial.split(':').join('');\n"
+        "  const size = digits.length * {n};\n"
+        "  return size > 0 && digits.indexOf('ff') === -1 ? `ok ${{size}}` : null;\n"
+        "}}\n"
+    )
+    parts: list[str] = []
+    n = 0
+    while sum(map(len, parts)) < 9_800:
+        parts.append(helper.format(n=n))
+        n += 1
+    parts.append("function connectionHandler(connection) { connection.allow(); }\n")
+    return "".join(parts)
+
+
+def bench_check() -> dict[str, float]:
+    """The load-time check of a 10 KB function: first in a process, uncached, cached."""
+    from cfmock._runtime import syntax
+
+    code = _ten_kb_function()
+    statement = (
+        "import sys, time; sys.path.insert(0, '.'); code = sys.stdin.read(); "
+        "t = time.perf_counter(); from cfmock import check_code; "
+        "assert check_code(code) == []; print(time.perf_counter() - t)"
+    )
+    cold = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", statement], input=code, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
+
+    def uncached(n: int) -> None:
+        for _ in range(n):
+            syntax.cache_clear()
+            assert syntax.check(code) == []
+
+    def cached(n: int) -> None:
+        for _ in range(n):
+            assert syntax.check(code) == []
+
+    uncached(2)
+    return {
+        "bytes": float(len(code.encode())),
+        "cold": _best(cold),
+        "uncached": _best(_per_call(uncached, 20) for _ in range(ROUNDS)),
+        "cached": _best(_per_call(cached, 20_000) for _ in range(ROUNDS)),
+    }
+
+
 def bench_import() -> dict[str, float]:
     def timed_import(statement: str) -> float:
         code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
@@ -299,6 +354,7 @@ def main() -> None:
     activation = bench_activation()
     listing = bench_list()
     testing = bench_test_function()
+    checking = bench_check()
     imports = bench_import()
     ms = 1000.0
     rows = [
@@ -356,6 +412,15 @@ def main() -> None:
             f"fresh context {testing['context'] * ms:.3f} ms",
             f"{testing['test'] / testing['context']:.1f}x context",
             "< 2 ms end to end",
+        )
+    )
+    rows.append(
+        (
+            f"check_code, {checking['bytes'] / 1000:.1f} KB, cached",
+            f"{checking['cached'] * ms * 1000:.2f} us",
+            f"uncached {checking['uncached'] * ms:.2f} ms",
+            f"first in a process {checking['cold'] * ms:.1f} ms",
+            "cached: a lookup",
         )
     )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]

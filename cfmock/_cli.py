@@ -29,6 +29,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="account for requests whose access key is not 12 digits (default: 123456789012)",
     )
+    server.add_argument(
+        "--profile",
+        choices=("faithful", "permissive"),
+        default="faithful",
+        help="the runtime profile functions run under (default: %(default)s)",
+    )
     check = commands.add_parser(
         "check",
         help="check connection functions' code the way CloudFront's runtime loads it",
@@ -54,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     if arguments.command == "server":
-        return run_server(arguments.host, arguments.port, arguments.account)
+        return run_server(arguments.host, arguments.port, arguments.account, arguments.profile)
     if arguments.command == "check":
         return run_check(arguments.files, arguments.format, arguments.profile)
     from cfmock._demo import run_demo
@@ -62,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_demo(sys.stdout)
 
 
-def run_server(host: str, port: int, account: str | None) -> int:
+def run_server(host: str, port: int, account: str | None, profile: str = "faithful") -> int:
     """Serve until SIGINT or SIGTERM, logging one line per request."""
     import logging
     import signal
@@ -74,7 +80,9 @@ def run_server(host: str, port: int, account: str | None) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     try:
-        options = MockOptions(account_id=account) if account else MockOptions()
+        options = MockOptions(runtime_profile=profile)
+        if account:
+            options = MockOptions(account_id=account, runtime_profile=profile)
         server = MockServer(host, port, options)
     except (CfmockError, OSError) as error:
         print(f"cfmock server: {error}", file=sys.stderr)

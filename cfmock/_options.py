@@ -113,12 +113,13 @@ class MockOptions:
         profiles: object = self.function_profiles
         if not isinstance(profiles, Mapping):
             raise CfmockError(
-                "cfmock: function_profiles must map function names to profiles, "
-                f"got {profiles!r}"
+                f"cfmock: function_profiles must map function names to profiles, got {profiles!r}"
             )
         for name, profile in profiles.items():
             if not isinstance(name, str):
-                raise CfmockError(f"cfmock: function_profiles keys are function names, got {name!r}")
+                raise CfmockError(
+                    f"cfmock: function_profiles keys are function names, got {name!r}"
+                )
             _check_profile(f"function_profiles[{name!r}]", profile)
         object.__setattr__(self, "function_profiles", MappingProxyType(dict(profiles)))
         if self.memory_limit is not None:

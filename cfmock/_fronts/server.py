@@ -51,6 +51,8 @@ __all__ = [
 
 MAX_CALLS = 10_000
 """Calls the server's call log keeps (the oldest are dropped); ``MockServer(max_calls=...)``."""
+STATE_RUNS = 100
+"""The latest function runs ``GET /_cfmock/state`` shows, with the profile that answered."""
 
 
 class MockServer(Http1Server):
@@ -119,7 +121,23 @@ class MockServer(Http1Server):
                     for s in stores
                 ],
             }
-        return {"accounts": summary, "calls": len(dispatcher.calls)}
+        runs = [
+            {
+                "account": run.account_id,
+                "function": run.function_name,
+                "stage": run.stage,
+                "profile": run.profile,
+                "action": run.action,
+                "error": run.error,
+            }
+            for run in list(backend.runs)[-STATE_RUNS:]
+        ]
+        return {
+            "accounts": summary,
+            "calls": len(dispatcher.calls),
+            "runtimeProfile": backend.options.runtime_profile,
+            "runs": runs,
+        }
 
     def answer(
         self, method: str, target: str, headers: dict[str, str], body: bytes

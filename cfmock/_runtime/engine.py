@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-import re
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
@@ -23,6 +22,7 @@ from cfmock._options import ENGINE_MEMORY_LIMIT, MAX_LOG_LIMIT
 from cfmock._runtime import messages, syntax
 from cfmock._runtime import pool as _pool
 from cfmock._runtime import worker as _protocol
+from cfmock._runtime.imports import to_script as to_script
 from cfmock._runtime.syntax import NUL_MESSAGE as NUL_MESSAGE
 
 MEMORY_LIMIT = ENGINE_MEMORY_LIMIT
@@ -52,12 +52,6 @@ ERROR_PREFIX = (
     "not run. "
 )
 """What ``error_message_prefix=True`` puts before every error message."""
-
-_IMPORT = re.compile(
-    r"""^(?P<indent>[ \t]*)import\s+(?P<binding>\w+|\*\s+as\s+\w+|\{[^}]*\})\s+from\s+"""
-    r"""(?P<quote>['"])(?P<module>[^'"]+)(?P=quote)[ \t]*;?""",
-    re.MULTILINE,
-)
 
 
 @dataclass(frozen=True)
@@ -123,26 +117,6 @@ def sources() -> dict[str, str]:
     for name, file in MODULES.items():
         found[name] = (folder / f"{file}.js").read_text(encoding="utf-8")
     return found
-
-
-@functools.lru_cache(maxsize=256)
-def to_script(code: str) -> str:
-    """Turn module-style imports into runtime lookups, keeping every line where it was.
-
-    ``import cf from 'cloudfront'`` becomes ``const cf = __cfmock_import('cloudfront');``;
-    CloudFront's runtime is always in strict mode, so the script is too.
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        binding = match.group("binding")
-        if binding.startswith("*"):
-            binding = binding.split()[-1]
-        elif binding.startswith("{"):
-            binding = re.sub(r"\bas\b", ":", binding)
-        module = json.dumps(match.group("module"))
-        return f"{match.group('indent')}const {binding} = __cfmock_import({module});"
-
-    return "'use strict';" + _IMPORT.sub(replace, code)
 
 
 _POOL = _pool.Pool(sources, MEMORY_LIMIT, STACK_LIMIT, POOL_SIZE)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser
+    from tree_sitter import Node as Node
+    from tree_sitter import Parser
 
 MODULES = frozenset({"cloudfront", "crypto", "querystring", "buffer"})
 """The modules ``import x from '…'`` may name; any other fails to compile."""
@@ -106,7 +107,7 @@ def _check(code: str, syntax_only: bool = False) -> tuple[Problem, ...]:
         # NUL, rather than naming an unprintable token.
         position, message = nul, NUL_MESSAGE
     else:
-        tree = _parser().parse(source)
+        tree = parser().parse(source)
         problems = _Walk(source, syntax_only).problems(tree.root_node)
         # The earliest offending token wins; of two at one place, the one found first.
         found = min(((at, order, text) for order, (at, text) in enumerate(problems)), default=None)
@@ -137,7 +138,8 @@ def _language() -> object:
     return tree_sitter.Language(tree_sitter_javascript.language())
 
 
-def _parser() -> Parser:
+def parser() -> Parser:
+    """A new parser for JavaScript (tree-sitter's grammar, loaded on first use)."""
     # A parser per parse: tree-sitter parsers are not meant to be shared between threads.
     import tree_sitter
 
