@@ -37,6 +37,11 @@ _REGEX_FLAGS = frozenset("gimy")
 _LOGICAL_ASSIGNMENTS = frozenset({"||=", "&&=", "??="})
 _STATEMENT_LISTS = frozenset({"", "program", "statement_block", "switch_case", "switch_default"})
 _OPERATOR_CHARACTERS = frozenset("=+-*/%&|^<>!?~")
+# Words strict mode reserves, which njs refuses as names (`yield` it accepts).
+_STRICT_RESERVED = frozenset(
+    {"implements", "interface", "let", "package", "private", "protected", "public", "static"}
+)
+_RESTRICTED_NAMES = frozenset({"eval", "arguments"})
 _CACHE_SIZE = 256
 
 NUL_MESSAGE = "SyntaxError: the function code contains a NUL character, which cfmock cannot run"
@@ -158,22 +163,28 @@ class _Walk:
     def __init__(self, source: bytes, syntax_only: bool = False) -> None:
         self.source = source
         self.syntax_only = syntax_only
+        self.in_function = False
 
     def problems(self, root: Node) -> Iterator[_Found]:
         # An explicit stack: deeply nested code must not exhaust Python's recursion limit.
         # Each entry: the node, whether the nearest enclosing function is async (None at top
-        # level), and whether it sits inside a call's or new's argument list.
-        stack: list[tuple[Node, bool | None, bool]] = [(root, None, False)]
+        # level), whether it sits inside a call's or new's argument list, and whether a
+        # function other than an arrow encloses it (one that has its own `arguments`).
+        stack: list[tuple[Node, bool | None, bool, bool]] = [(root, None, False, False)]
         while stack:
-            node, is_async, in_args = stack.pop()
+            node, is_async, in_args, in_function = stack.pop()
+            self.in_function = in_function
             yield from self._node(node, is_async, in_args)
             kind = node.type
             if kind in _FUNCTIONS:
                 is_async = any(child.type == "async" for child in node.children)
                 in_args = False
+                in_function = in_function or kind != "arrow_function"
             elif kind == "arguments":
                 in_args = True
-            stack.extend((child, is_async, in_args) for child in reversed(node.children))
+            stack.extend(
+                (child, is_async, in_args, in_function) for child in reversed(node.children)
+            )
 
     def _node(self, node: Node, is_async: bool | None, in_args: bool) -> Iterator[_Found]:
         kind = node.type
@@ -203,10 +214,27 @@ class _Walk:
             name = node.child_by_field_name("name")
             if name is not None and name.type in _PATTERNS:
                 yield self._not_supported(self._first_inside(name))
+            elif name is not None and self._text(name) in _RESTRICTED_NAMES:
+                yield self._forbidden(name, "in var declaration")
+        elif kind == "function_declaration":
+            name = node.child_by_field_name("name")
+            if name is not None and self._text(name) in _RESTRICTED_NAMES:
+                yield self._forbidden(name, "in function declaration")
         elif kind == "assignment_expression":
             yield from self._assignment(node)
         elif kind == "formal_parameters":
             yield from self._parameters(node)
+            yield from self._duplicates(node)
+        elif kind == "identifier":
+            yield from self._identifier(node)
+        elif kind == "unary_expression":
+            yield from self._delete(node)
+        elif kind == "update_expression":
+            yield from self._update(node)
+        elif kind == "html_comment":
+            # njs knows no HTML-like comments: `<!--` fails at `<`, `-->` at `>`.
+            at = node.start_byte + (2 if self._text(node).startswith("--") else 0)
+            yield (at, f'SyntaxError: Unexpected token "{chr(self.source[at])}"')
         elif kind == "spread_element":
             yield from self._spread(node)
         elif kind in ("class", "class_declaration", "generator_function"):
@@ -255,9 +283,14 @@ class _Walk:
 
     def _for(self, node: Node) -> Iterator[_Found]:
         left = node.child_by_field_name("left")
-        if node.child_by_field_name("kind") is not None and _type(left) in _PATTERNS:
+        if _type(left) in _PATTERNS:
             assert left is not None
-            yield self._not_supported(self._first_inside(left))
+            if node.child_by_field_name("kind") is not None:
+                yield self._not_supported(self._first_inside(left))
+            else:
+                opening = self._text(left.children[0])
+                message = f'ReferenceError: Invalid left-hand side "{opening}" in for-in statement'
+                yield self._at(left, message)
         for child in node.children:
             if child.type in ("of", "await"):
                 yield self._not_supported(child)
@@ -272,6 +305,12 @@ class _Walk:
 
     def _assignment(self, node: Node) -> Iterator[_Found]:
         left = node.child_by_field_name("left")
+        if left is not None and left.type == "identifier":
+            name = self._text(left)
+            # At the top level, `arguments` fails as a name before it fails as a target.
+            if name == "eval" or (name == "arguments" and self.in_function):
+                yield self._forbidden(left, "as left-hand in assignment")
+            return
         if left is None or left.type not in _PATTERNS:
             return
         # njs reads the left side as an array or object literal first, so a rest element in it
@@ -314,6 +353,42 @@ class _Walk:
                 yield self._not_supported(pattern.children[0])
             else:
                 yield self._not_supported(parameter.children[0])
+
+    def _duplicates(self, node: Node) -> Iterator[_Found]:
+        seen: set[str] = set()
+        for parameter in node.named_children:
+            if parameter.type == "identifier":
+                name = self._text(parameter)
+                if name in seen:
+                    yield self._at(parameter, "SyntaxError: Duplicate parameter names")
+                seen.add(name)
+
+    def _identifier(self, node: Node) -> Iterator[_Found]:
+        name = self._text(node)
+        if name in _STRICT_RESERVED:
+            yield self._unexpected(node)
+        elif name == "arguments" and not self.in_function:
+            yield self._at(node, 'SyntaxError: "arguments" object in global scope')
+
+    def _delete(self, node: Node) -> Iterator[_Found]:
+        operator = node.child_by_field_name("operator")
+        operand = node.child_by_field_name("argument")
+        if operator is None or operator.type != "delete":
+            return
+        while operand is not None and operand.type == "parenthesized_expression":
+            operand = operand.named_children[0] if operand.named_children else None
+        if operand is not None and operand.type == "identifier":
+            yield self._at(node, "SyntaxError: Delete of an unqualified identifier")
+
+    def _update(self, node: Node) -> Iterator[_Found]:
+        operand = node.child_by_field_name("argument")
+        if operand is not None and self._text(operand) in _RESTRICTED_NAMES:
+            where = "prefix" if node.children[0].type in ("++", "--") else "postfix"
+            message = f"ReferenceError: Invalid left-hand side in {where} operation"
+            yield self._at(node, message)
+
+    def _forbidden(self, name: Node, where: str) -> _Found:
+        return self._at(name, f'SyntaxError: Identifier "{self._text(name)}" is forbidden {where}')
 
     def _spread(self, node: Node) -> Iterator[_Found]:
         parent = node.parent

@@ -1,0 +1,88 @@
+"""The load-time check's strict-mode rules: what njs refuses because the runtime is always strict.
+
+Each expected text is what njs prints for the same code (checked against Debian's njs 0.7.9).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cfmock import check_code, mock_connection_functions
+
+REFUSED = [
+    (
+        "var o = {}; for ([a, b] in o) {}",
+        'ReferenceError: Invalid left-hand side "[" in for-in statement in 1',
+    ),
+    (
+        "var o = {}; for ({a} in o) {}",
+        'ReferenceError: Invalid left-hand side "{" in for-in statement in 1',
+    ),
+    ("<!-- hi\nvar a = 1;", 'SyntaxError: Unexpected token "<" in 1'),
+    ("var a;\n-->x\n", 'SyntaxError: Unexpected token ">" in 2'),
+    ("var x = 1;\ndelete x;", "SyntaxError: Delete of an unqualified identifier in 2"),
+    ("var x; delete (x);", "SyntaxError: Delete of an unqualified identifier in 1"),
+    ("function f(a, b, a) {}", "SyntaxError: Duplicate parameter names in 1"),
+    ("var f = (a, a) => 1;", "SyntaxError: Duplicate parameter names in 1"),
+    ("var eval = 1;", 'SyntaxError: Identifier "eval" is forbidden in var declaration in 1'),
+    ("let eval = 2;", 'SyntaxError: Identifier "eval" is forbidden in var declaration in 1'),
+    (
+        "function eval() {}",
+        'SyntaxError: Identifier "eval" is forbidden in function declaration in 1',
+    ),
+    ("eval = 1;", 'SyntaxError: Identifier "eval" is forbidden as left-hand in assignment in 1'),
+    (
+        "function g() {\n  arguments = 1;\n}",
+        'SyntaxError: Identifier "arguments" is forbidden as left-hand in assignment in 2',
+    ),
+    ("arguments = 1;", 'SyntaxError: "arguments" object in global scope in 1'),
+    ("var a = arguments;", 'SyntaxError: "arguments" object in global scope in 1'),
+    ("var f = () => arguments;", 'SyntaxError: "arguments" object in global scope in 1'),
+    ("eval++;", "ReferenceError: Invalid left-hand side in postfix operation in 1"),
+    ("++eval;", "ReferenceError: Invalid left-hand side in prefix operation in 1"),
+    (
+        "function f(x) { arguments++; }",
+        "ReferenceError: Invalid left-hand side in postfix operation in 1",
+    ),
+    ("var implements = 1;", 'SyntaxError: Unexpected token "implements" in 1'),
+    ("var let = 1;", 'SyntaxError: Unexpected token "let" in 1'),
+    ("function f(private) {}", 'SyntaxError: Unexpected token "private" in 1'),
+]
+
+ACCEPTED = [
+    "function f(eval) {}",
+    "function f() { return arguments.length; }",
+    "function f() { var g = () => arguments; }",
+    "var o = {private: 1, eval: 2}; o.private = 3; o.eval = 4;",
+    "var yield = 1;",
+    "var o = {}; for (o.x in o) {}",
+    "var o = {}; for (var k in o) {}",
+    "var o = {a: 1}; delete o.a;",
+]
+
+
+@pytest.mark.parametrize(("code", "message"), REFUSED, ids=[code for code, _ in REFUSED])
+def test_strict_mode_refusals_read_as_njs_says_them(code: str, message: str) -> None:
+    (problem,) = check_code(code)
+    assert problem.message == message
+    assert check_code(code, profile="permissive") == []
+
+
+@pytest.mark.parametrize("code", ACCEPTED)
+def test_what_strict_njs_accepts_passes(code: str) -> None:
+    assert check_code(code) == []
+
+
+def test_a_strict_mode_refusal_is_the_test_answer() -> None:
+    import boto3
+
+    code = "function connectionHandler(connection) {\n  delete connection;\n}"
+    with mock_connection_functions() as cf:
+        function = cf.add_function("gate", code)
+        result = boto3.client("cloudfront", region_name="us-east-1").test_connection_function(
+            Id=function.id, IfMatch=function.etag, ConnectionObject=b"{}"
+        )["ConnectionFunctionTestResult"]
+    assert result["ConnectionFunctionErrorMessage"] == (
+        "SyntaxError: Delete of an unqualified identifier in 2"
+    )
+    assert result["ConnectionFunctionExecutionLogs"] == []
