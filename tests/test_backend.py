@@ -183,7 +183,18 @@ def test_a_drawn_id_already_taken_is_drawn_again() -> None:
 
 def test_a_run_sees_its_store_unless_the_store_went_away_as_the_run_began(monkeypatch) -> None:
     seen: list[engine.KeyValueSnapshot | None] = []
-    monkeypatch.setattr(engine, "run", lambda code, event, kvs, now: seen.append(kvs))
+
+    def run(
+        code: bytes,
+        event: Any,
+        kvs: engine.KeyValueSnapshot | None,
+        now: Any,
+        settings: engine.RunSettings,
+    ) -> engine.RunResult:
+        seen.append(kvs)
+        return engine.RunResult("allow", None, (), "", 0, settings.profile)
+
+    monkeypatch.setattr(engine, "run", run)
     backend = Backend()
     store = backend.stores.create(ACCOUNT, "serials")
     backend.stores.seed(store.arn, {"ABC": "revoked"})

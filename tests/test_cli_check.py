@@ -68,12 +68,21 @@ def test_a_missing_or_non_utf8_file_is_a_usage_error_but_the_others_are_checked(
     assert f"cfmock check: {latin1}: the code is not valid UTF-8" in captured.err
 
 
-def test_the_profile_is_faithful_and_only_faithful(files, capsys) -> None:
-    assert main(["check", "--profile", "faithful", str(files / "good.js")]) == 0
+def test_the_profile_is_faithful_or_permissive_and_nothing_else(files, capsys) -> None:
+    good, bad = str(files / "good.js"), str(files / "bad.js")
+    assert main(["check", "--profile", "faithful", good]) == 0
+    assert main(["check", "--profile", "faithful", bad]) == 1
+    assert capsys.readouterr().out == f"{bad}:4:28: {BAD_MESSAGE}\n"
+    # Under the permissive profile modern JavaScript loads: only what no engine parses fails.
+    assert main(["check", "--profile", "permissive", good, bad]) == 0
+    assert capsys.readouterr().out == ""
+    (files / "broken.js").write_text("function connectionHandler(c) {\n  c.allow(;\n}\n")
+    assert main(["check", "--profile", "permissive", str(files / "broken.js")]) == 1
+    assert capsys.readouterr().out.startswith(f"{files / 'broken.js'}:2:")
     with pytest.raises(SystemExit) as exit_info:
-        main(["check", "--profile", "permissive", str(files / "good.js")])
+        main(["check", "--profile", "strict", good])
     assert exit_info.value.code == 2
-    assert "invalid choice: 'permissive'" in capsys.readouterr().err
+    assert "invalid choice: 'strict'" in capsys.readouterr().err
 
 
 def test_check_without_files_is_a_usage_error(capsys) -> None:

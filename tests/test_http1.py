@@ -183,7 +183,12 @@ def test_state_without_an_argument_summarises_the_current_dispatcher() -> None:
             created["ETag"],
         )
         mock.reset()
-        assert mock.state() == {"accounts": {}, "calls": 0}
+        assert mock.state() == {
+            "accounts": {},
+            "calls": 0,
+            "runtimeProfile": "faithful",
+            "runs": [],
+        }
 
 
 def test_a_refused_data_plane_request_gets_the_data_plane_s_error_document() -> None:

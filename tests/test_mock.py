@@ -157,9 +157,11 @@ def test_unknown_option_is_named() -> None:
     with pytest.raises(CfmockError) as excinfo:
         mock_connection_functions(max_function=3)  # type: ignore[call-overload]
     assert str(excinfo.value) == (
-        "cfmock: unknown option(s) max_function; the options are account_id, code_size_limit, "
-        "intercept_requests, "
-        "live_etag_follows_development, max_comment_length, max_functions, publish_delay"
+        "cfmock: unknown option(s) max_function; the options are account_id, "
+        "check_kvs_argument, code_size_limit, error_message_prefix, function_profiles, "
+        "intercept_requests, live_etag_follows_development, log_limit, max_comment_length, "
+        "max_functions, memory_limit, publish_delay, runtime_profile, seed_random, "
+        "strict_compute"
     )
 
 

@@ -278,8 +278,9 @@ def test_check_code_is_public_and_takes_text_or_utf8_bytes() -> None:
 
 
 def test_check_code_refuses_an_unknown_profile_and_bytes_that_are_not_utf8() -> None:
-    with pytest.raises(CfmockError, match="unknown profile 'permissive'"):
-        check_code("var x;", profile="permissive")
+    with pytest.raises(CfmockError, match="unknown profile 'strict'"):
+        check_code("var x;", profile="strict")
+    assert check_code("class A {}", profile="permissive") == []
     with pytest.raises(CfmockError, match="not valid UTF-8"):
         check_code(b"var x = '\xff';")
 
