@@ -23,10 +23,16 @@ EVENT = {
 }
 
 
+PERMISSIVE = engine.RunSettings(profile="permissive")
+
+
 def execute(
-    code: str, event: dict[str, object] | None = None, kvs: KeyValueSnapshot | None = None
+    code: str,
+    event: dict[str, object] | None = None,
+    kvs: KeyValueSnapshot | None = None,
+    settings: engine.RunSettings | None = None,
 ) -> RunResult:
-    return run(code.encode(), EVENT if event is None else event, kvs, NOW)
+    return run(code.encode(), EVENT if event is None else event, kvs, NOW, settings)
 
 
 def logs_of(body: str) -> tuple[str, ...]:
@@ -71,12 +77,12 @@ def test_async_handlers_and_rejections() -> None:
 
 def test_errors_are_reported_as_name_and_message() -> None:
     assert execute("function connectionHandler(c) { null.x; }").error == (
-        "TypeError: cannot read property 'x' of null"
+        'TypeError: cannot get property "x" of null'
     )
     assert execute("function connectionHandler(c) { throw 'plain'; }").error == "Error: plain"
     assert execute("function connectionHandler( {").error.startswith("SyntaxError: ")
     assert execute("function handler(event) { return event; }").error == (
-        "ReferenceError: connectionHandler is not defined"
+        'ReferenceError: "connectionHandler" is not defined'
     )
 
 
@@ -168,18 +174,29 @@ def test_querystring() -> None:
 
 
 def test_only_the_cloudfront_module_can_be_imported() -> None:
-    result = execute("import fs from 'fs';\nfunction connectionHandler(c) { c.allow(); }")
-    assert result.error == "Error: Cannot find module 'fs'"
+    code = "import fs from 'fs';\nfunction connectionHandler(c) { c.allow(); }"
+    # CloudFront's runtime refuses the unknown import as it loads the code, at its line.
+    result = execute(code)
+    assert (result.action, result.error, result.compute_utilization) == (
+        "deny",
+        'SyntaxError: Cannot find module "fs" in 1',
+        0,
+    )
+    # Without the load-time check the import fails as the script starts.
+    assert execute(code, settings=PERMISSIVE).error == 'Error: Cannot find module "fs"'
     assert execute("function connectionHandler(c) { require('child_process'); }").error == (
-        "Error: Cannot find module 'child_process'"
+        'Error: Cannot find module "child_process"'
     )
 
 
 def test_imports_keep_line_numbers() -> None:
-    script = to_script("import cf from 'cloudfront';\nimport * as q from \"x\";\nconst a = 1;")
+    code = "import cf from 'cloudfront';\nimport * as q from \"x\";\nconst a = 1;"
+    script = to_script(code)
+    # The bindings are declared at the start of line 1; each import is blanked where it stood.
     assert script.splitlines() == [
-        "'use strict';const cf = __cfmock_import(\"cloudfront\");",
-        'const q = __cfmock_import("x");',
+        "'use strict';const cf = __cfmock_import(\"cloudfront\");"
+        'const q = __cfmock_import("x");' + " " * len("import cf from 'cloudfront';"),
+        " " * len('import * as q from "x";'),
         "const a = 1;",
     ]
 
@@ -196,11 +213,17 @@ def test_kvs_get_in_every_format_exists_and_meta() -> None:
         "import cf from 'cloudfront';\n"
         "async function connectionHandler(c) {\n"
         "  const kvs = cf.kvs();\n"
-        "  console.log(await kvs.get('ABC'));\n"
-        "  console.log(String((await kvs.get('doc', {format: 'json'})).level));\n"
-        "  console.log((await kvs.get('ABC', {format: 'bytes'})).toString('hex'));\n"
-        "  console.log(String(await kvs.exists('ABC')) + String(await kvs.exists('nope')));\n"
-        "  console.log(await kvs.meta());\n"
+        "  const text = await kvs.get('ABC');\n"
+        "  console.log(text);\n"
+        "  const doc = await kvs.get('doc', {format: 'json'});\n"
+        "  console.log(String(doc.level));\n"
+        "  const bytes = await kvs.get('ABC', {format: 'bytes'});\n"
+        "  console.log(bytes.toString('hex'));\n"
+        "  const found = await kvs.exists('ABC');\n"
+        "  const missing = await kvs.exists('nope');\n"
+        "  console.log(String(found) + String(missing));\n"
+        "  const meta = await kvs.meta();\n"
+        "  console.log(meta);\n"
         "  try { await kvs.get('nope'); } catch (e) { console.log(e.message); }\n"
         "  c.allow();\n"
         "}",
@@ -279,9 +302,9 @@ def test_runaway_code_ends_within_the_limits(body, error, monkeypatch) -> None:
             "(async function () {}).constructor('return 1')();",
             "EvalError: The Function constructor is not supported by the cloudfront-js-2.0 runtime",
         ),
-        ("setTimeout(() => {}, 1);", "ReferenceError: setTimeout is not defined"),
-        ("process.exit(1);", "ReferenceError: process is not defined"),
-        ("fetch('http://example.com');", "ReferenceError: fetch is not defined"),
+        ("setTimeout(() => {}, 1);", 'ReferenceError: "setTimeout" is not defined'),
+        ("process.exit(1);", 'ReferenceError: "process" is not defined'),
+        ("fetch('http://example.com');", 'ReferenceError: "fetch" is not defined'),
     ],
 )
 def test_what_cloudfront_refuses_is_refused(body, error) -> None:
@@ -349,20 +372,24 @@ def test_long_and_many_logs_come_back_whole() -> None:
 
 
 def test_one_time_budget_covers_top_level_code_and_the_handler() -> None:
+    # CloudFront's Date is frozen and it has no performance clock: the permissive profile keeps
+    # QuickJS-ng's, so each part can wait 700 ms of wall-clock time.
     result = execute(
         "const start = performance.now(); while (performance.now() - start < 700) {}\n"
         "function connectionHandler(c) {"
-        " const again = performance.now(); while (performance.now() - again < 700) {} c.allow(); }"
+        " const again = performance.now(); while (performance.now() - again < 700) {} c.allow(); }",
+        settings=PERMISSIVE,
     )
     assert (result.action, result.error) == ("deny", TIMEOUT_MESSAGE)
 
 
 def test_a_large_but_successful_run_is_not_out_of_memory(monkeypatch) -> None:
     monkeypatch.setattr(engine, "TIME_LIMIT", 30.0)
-    result = execute(
-        "const big = new Array(3e6).fill(1); function connectionHandler(c) { c.allow(); }"
-    )
+    code = "const big = new Array(3e6).fill(1); function connectionHandler(c) { c.allow(); }"
+    # Far more than CloudFront's 2 MB, well within the engine's own 64 MiB bound.
+    result = execute(code, settings=engine.RunSettings(memory_limit=None))
     assert (result.action, result.error) == ("allow", "")
+    assert execute(code).error == engine.OUT_OF_MEMORY_MESSAGE
 
 
 def test_top_level_throws_are_named_too() -> None:
@@ -370,11 +397,17 @@ def test_top_level_throws_are_named_too() -> None:
 
 
 def test_named_imports_from_cloudfront() -> None:
-    result = execute(
+    code = (
         "import { kvs as lookup } from 'cloudfront';\n"
         "function connectionHandler(c) { console.log(typeof lookup); c.allow(); }"
     )
+    result = execute(code, settings=PERMISSIVE)
     assert (result.logs, result.error) == (("function",), "")
+    refused = execute(code)
+    assert (refused.logs, refused.error) == (
+        (),
+        "SyntaxError: Non-default import is not supported in 1",
+    )
 
 
 def test_date_called_without_new_is_a_string() -> None:
