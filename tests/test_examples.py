@@ -271,7 +271,7 @@ def test_user_code_failures_are_a_200_with_the_error(client) -> None:
     result = response["ConnectionFunctionTestResult"]
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert result["ConnectionFunctionErrorMessage"] == (
-        "TypeError: cannot read property 'certificates' of undefined"
+        'TypeError: cannot get property "certificates" of undefined'
     )
     assert decision(result) == {"action": "deny"}
     assert result["ConnectionFunctionSummary"]["Name"] == "broken"

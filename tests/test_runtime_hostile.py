@@ -3,9 +3,11 @@ an error in the result; never a silently flipped decision, never an exception ou
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
 import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
@@ -34,8 +36,16 @@ def patient(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "TIME_LIMIT", 30.0)
 
 
-def execute(code: str, event: dict[str, Any] | None = None) -> RunResult:
-    return run(code.encode(), {"clientIp": "192.0.2.1"} if event is None else event, None, NOW)
+PERMISSIVE = engine.RunSettings(profile="permissive")
+UNLIMITED = engine.RunSettings(memory_limit=None)
+"""Only the engine's 64 MiB bound: for runs that must allocate far more than CloudFront's 2 MB."""
+
+
+def execute(
+    code: str, event: dict[str, Any] | None = None, settings: engine.RunSettings | None = None
+) -> RunResult:
+    event = {"clientIp": "192.0.2.1"} if event is None else event
+    return run(code.encode(), event, None, NOW, settings)
 
 
 def handler(body: str) -> str:
@@ -50,6 +60,8 @@ def utf8_size(logs: tuple[str, ...]) -> int:
 
 
 OBJECT = "Error: [object Object]"
+PROXY = "new Proxy({}, {get() { throw 5; }})"
+NO_PROXY = 'ReferenceError: "Proxy" is not defined'
 
 
 @pytest.mark.parametrize(
@@ -60,15 +72,16 @@ OBJECT = "Error: [object Object]"
         ("{message: 'm', name: {toString() { throw 3; }}}", OBJECT, OBJECT),
         ("{toString() { throw 1; }}", UNDESCRIBABLE, UNDESCRIBABLE),
         ("{get message() { throw 1; }, toString() { throw 2; }}", UNDESCRIBABLE, UNDESCRIBABLE),
-        ("new Proxy({}, {get() { throw 5; }})", UNDESCRIBABLE, UNDESCRIBABLE),
+        (PROXY, UNDESCRIBABLE, UNDESCRIBABLE),
         ("Symbol('s')", "Error: Symbol(s)", UNDESCRIBABLE),
         ("{message: 'late', name: 'Custom'}", "Custom: late", OBJECT),
         ("null", "Error: null", "Error: null"),
     ],
 )
 @pytest.mark.parametrize("where", ["handler", "rejection", "top level"])
+@pytest.mark.parametrize("profile", ["faithful", "permissive"])
 def test_a_thrown_value_that_throws_is_still_reported(
-    thrown, in_handler, at_top_level, where
+    thrown, in_handler, at_top_level, where, profile
 ) -> None:
     if where == "handler":
         code = handler(f"c.allow(); throw {thrown};")
@@ -77,11 +90,12 @@ def test_a_thrown_value_that_throws_is_still_reported(
     else:
         # The engine itself writes a value thrown by the top-level code.
         code = f"throw {thrown};\nfunction connectionHandler(c) {{ c.allow(); }}"
-    result = execute(code)
-    assert (result.action, result.error) == (
-        "deny",
-        at_top_level if where == "top level" else in_handler,
-    )
+    expected = at_top_level if where == "top level" else in_handler
+    if thrown == PROXY and profile == "faithful":
+        # CloudFront's runtime has no Proxy: building the value throws first.
+        expected = NO_PROXY
+    result = execute(code, settings=engine.RunSettings(profile=profile))
+    assert (result.action, result.error) == ("deny", expected)
 
 
 def test_a_getter_named_connection_handler_that_throws() -> None:
@@ -117,42 +131,67 @@ SABOTAGE = [
     'JSON.stringify = () => \'{"action":"deny"}\'; JSON.parse = () => ({});',
     "Object.defineProperty = null; Object.freeze = null; Object.keys = null;",
     "Array.prototype.push = null; Array.prototype.join = null; Array.prototype.map = null;",
-    "Array.prototype[Symbol.iterator] = function* () { yield 'forged'; };",
+    "Array.prototype[Symbol.iterator] = function () {"
+    " let done = false; return { next() { const r = { value: 'forged', done: done };"
+    " done = true; return r; } }; };",
     "Object.defineProperty(Array.prototype, '0', { set() { throw 1; } });",
     "String.prototype.charCodeAt = null; String.prototype.slice = null;"
     " String.prototype.toWellFormed = null; String.prototype.indexOf = null;",
     "Function.prototype.call = null; Function.prototype.apply = null;"
     " Function.prototype.bind = null;",
-    "Reflect.construct = null; Promise.resolve = null; Promise.prototype.then = null;",
+    "Promise.resolve = null; Promise.prototype.then = null; Promise.all = null;",
     "Object.prototype.toJSON = () => 'forged'; Object.prototype.then = 1;",
     "Error.prototype.toString = () => { throw 1; };",
 ]
+"""Sabotage in the JavaScript CloudFront's runtime loads."""
+MODERN_SABOTAGE = [
+    "Array.prototype[Symbol.iterator] = function* () { yield 'forged'; };",
+    "Reflect.construct = null; Promise.resolve = null; Promise.prototype.then = null;",
+    "Reflect.apply = null; Reflect.ownKeys = null; Map.prototype.get = null;"
+    " Set.prototype.has = null;",
+]
+"""Sabotage with generators and the built-ins only the permissive profile keeps."""
+SABOTAGE_RUNS = [
+    pytest.param(engine.RunSettings(profile=profile), sabotage, id=f"{profile}-{sabotage}")
+    for profile, sabotages in [
+        ("faithful", SABOTAGE),
+        ("permissive", SABOTAGE + MODERN_SABOTAGE),
+    ]
+    for sabotage in sabotages
+]
 
 
-@pytest.mark.parametrize("sabotage", SABOTAGE)
+@pytest.mark.parametrize(("settings", "sabotage"), SABOTAGE_RUNS)
 @pytest.mark.parametrize("decision", ["allow", "deny"])
-def test_sabotage_after_deciding_keeps_the_decision(sabotage, decision) -> None:
+def test_sabotage_after_deciding_keeps_the_decision(settings, sabotage, decision) -> None:
     result = execute(
         handler(
             f"console.log('before'); c.logCustomData('kept'); c.{decision}(); {sabotage}"
             " console.log('after'); c.logCustomData('last'); c.allow(); c.deny();"
-        )
+        ),
+        settings=settings,
     )
     assert (result.action, result.error) == (decision, "")
     assert result.logs == ("before", "after")
     assert result.custom_data == "last"
 
 
-@pytest.mark.parametrize("sabotage", SABOTAGE)
-def test_sabotage_before_deciding_keeps_the_runtime_working(sabotage) -> None:
-    result = execute(sabotage + "\n" + handler("console.log('x'); c.logCustomData(42); c.allow();"))
+@pytest.mark.parametrize(("settings", "sabotage"), SABOTAGE_RUNS)
+def test_sabotage_before_deciding_keeps_the_runtime_working(settings, sabotage) -> None:
+    result = execute(
+        sabotage + "\n" + handler("console.log('x'); c.logCustomData(42); c.allow();"),
+        settings=settings,
+    )
     assert (result.action, result.error) == ("allow", "")
     assert (result.logs, result.custom_data) == (("x",), "42")
 
 
-@pytest.mark.parametrize("sabotage", SABOTAGE)
-def test_sabotage_then_a_throw_is_still_an_error(sabotage) -> None:
-    result = execute(handler(f"c.allow(); {sabotage} throw new TypeError('after sabotage');"))
+@pytest.mark.parametrize(("settings", "sabotage"), SABOTAGE_RUNS)
+def test_sabotage_then_a_throw_is_still_an_error(settings, sabotage) -> None:
+    result = execute(
+        handler(f"c.allow(); {sabotage} throw new TypeError('after sabotage');"),
+        settings=settings,
+    )
     assert (result.action, result.error) == ("deny", "TypeError: after sabotage")
 
 
@@ -173,7 +212,8 @@ def test_a_60_mib_log_is_cut_at_10_240_bytes(patient) -> None:
         handler(
             "const big = 'x'.repeat(60 * 1024 * 1024); console.log(big); console.log('dropped');"
             " c.logCustomData(big); c.allow();"
-        )
+        ),
+        settings=UNLIMITED,
     )
     assert (result.action, result.error) == ("allow", "")
     assert result.logs == ("x" * MAX_LOG_BYTES,)
@@ -238,14 +278,17 @@ def test_control_characters_are_kept() -> None:
 
 
 def test_a_huge_error_message_is_cut(patient) -> None:
-    result = execute(handler("throw new Error('m'.repeat(1e6));"))
+    result = execute(handler("throw new Error('m'.repeat(1e6));"), settings=UNLIMITED)
     assert result.error == "Error: " + "m" * (10_240 - len("Error: "))
 
 
 def test_a_completion_value_the_host_cannot_read_is_ignored() -> None:
-    for tail in ["'lone \\ud800'", "10n", "Symbol('x')", "[1, 2]"]:
-        result = execute(handler("c.allow();") + "\n" + tail)
-        assert (result.action, result.error) == ("allow", "")
+    tails = ["'lone \\ud800'", "Symbol('x')", "[1, 2]"]
+    for settings, tail in [(None, tail) for tail in tails] + [
+        (PERMISSIVE, tail) for tail in [*tails, "10n"]
+    ]:
+        result = execute(handler("c.allow();") + "\n" + tail, settings=settings)
+        assert (result.action, result.error) == ("allow", ""), (settings, tail)
 
 
 def test_a_nul_in_the_code_is_reported() -> None:
@@ -345,9 +388,9 @@ def test_unpaired_surrogates_in_an_event_become_u_fffd() -> None:
 # -- the same through boto3 -------------------------------------------------------------------
 
 
-@pytest.fixture
-def tester():
-    with mock_connection_functions() as cf:
+@contextlib.contextmanager
+def boto3_tester(**options: Any) -> Iterator[tuple[Any, Callable[..., Any]]]:
+    with mock_connection_functions(**options) as cf:
         client = boto3.client("cloudfront", region_name="us-east-1")
         names = itertools.count()
 
@@ -359,6 +402,12 @@ def tester():
             return response["ConnectionFunctionTestResult"]
 
         yield client, test
+
+
+@pytest.fixture
+def tester():
+    with boto3_tester() as found:
+        yield found
 
 
 def test_boto3_an_endless_loop_is_a_timeout(tester) -> None:
@@ -385,9 +434,10 @@ def test_boto3_hostile_throws_and_sabotage(tester) -> None:
     assert json.loads(sabotaged["ConnectionFunctionOutput"]) == {"connection": {"action": "allow"}}
 
 
-def test_boto3_a_huge_log_is_cut(tester, patient) -> None:
-    _, test = tester
-    result = test(handler("console.log('é'.repeat(15 * 1024 * 1024)); c.allow();"))
+def test_boto3_a_huge_log_is_cut(patient) -> None:
+    # 15 Mi characters: far past CloudFront's 2 MB, so only the engine's own bound applies.
+    with boto3_tester(memory_limit=None) as (_, test):
+        result = test(handler("console.log('é'.repeat(15 * 1024 * 1024)); c.allow();"))
     assert result["ConnectionFunctionExecutionLogs"] == ["é" * (MAX_LOG_BYTES // 2)]
     assert json.loads(result["ConnectionFunctionOutput"]) == {"connection": {"action": "allow"}}
 
