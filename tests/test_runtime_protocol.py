@@ -47,8 +47,14 @@ def area() -> Iterator[protocol.Area]:
     made.close()
 
 
-def payload_for(event: dict[str, Any] | None = None) -> str:
-    return json.dumps(engine._input({} if event is None else event, None, NOW))
+WORKER_LIMITS = engine.RunSettings(memory_limit=None)
+"""Runs here are bound by the worker's own memory limit (``InProcess(memory=...)``) alone."""
+
+
+def payload_for(
+    event: dict[str, Any] | None = None, settings: engine.RunSettings = WORKER_LIMITS
+) -> str:
+    return json.dumps(engine._input({} if event is None else event, None, NOW, settings))
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,7 @@ def test_each_run_gets_a_fresh_context(area) -> None:
 
 def test_input_javascript_cannot_take_fails_the_run_before_the_code(area) -> None:
     # An event that is not an object: the connection object cannot be built from it.
-    payload = json.dumps({**engine._input({}, None, NOW), "event": 5})
+    payload = json.dumps({**engine._input({}, None, NOW, WORKER_LIMITS), "event": 5})
     answer = InProcess(area).run(
         "console.log('top level');" + handler("c.allow();"), payload=payload
     )
@@ -326,10 +332,10 @@ def test_log_bytes_are_bounded_and_cut_on_a_character(area) -> None:
 
 def test_the_entry_that_overflows_the_logs_keeps_what_fits(area) -> None:
     report = protocol._Run(area, {})
-    report.host("log", "a" * 10_000)
+    report.host("log", "a" * (protocol.MAX_LOG_BYTES - 240))
     report.host("log", "é" * 200)  # 240 bytes are left: 120 of them
     report.host("log", "later")
-    assert area.read() == (("a" * 10_000, "é" * 120), None)
+    assert area.read() == (("a" * (protocol.MAX_LOG_BYTES - 240), "é" * 120), None)
     assert (report.logs_full, report.log_bytes_left, report.log_entries) == (True, 0, 2)
 
 
@@ -347,10 +353,23 @@ def test_an_entry_the_area_has_no_room_for_is_not_counted(area) -> None:
 
 def test_the_area_refuses_entries_it_cannot_hold(area) -> None:
     area.reset()
-    assert not area.append_log(b"x" * 0x10000)
-    assert area.append_log(b"x" * (protocol.LOG_CAPACITY - 2))
+    # With its 32-bit length, one byte more than the area holds.
+    assert not area.append_log(b"x" * (protocol.LOG_CAPACITY - 3))
+    assert area.words[0] == 0
+    # Longer than a 16-bit length could say: the length takes four bytes.
+    assert area.append_log(b"x" * 0x10000)
+    assert area.words[0] == 4 + 0x10000
+    assert area.append_log(b"x" * (protocol.LOG_CAPACITY - 4 - 0x10000 - 4))
     assert not area.append_log(b"")
     assert area.words[0] == protocol.LOG_CAPACITY
+
+
+def test_an_entry_past_16_bits_reads_back_whole(area) -> None:
+    area.reset()
+    entry = "é" * 0x8000 + "!"  # 65 537 bytes of UTF-8
+    assert area.append_log(entry.encode())
+    assert area.append_log(b"next")
+    assert area.read() == ((entry, "next"), None)
 
 
 @pytest.mark.parametrize(
@@ -363,8 +382,9 @@ def test_an_area_that_does_not_hold_together_reads_as_none(area, damage) -> None
         area.append_log(b"abc")
         area.words[0] = 4  # the entry says 3 bytes, only 2 are counted
     elif damage == "too many bytes":
-        for _ in range(11):
-            area.append_log(b"x" * 1000)
+        # The area has room for the entries' lengths on top of MAX_LOG_BYTES of text.
+        assert area.append_log(b"x" * protocol.MAX_LOG_BYTES)
+        assert area.append_log(b"x")
     elif damage == "too many entries":
         for _ in range(protocol.MAX_LOG_ENTRIES + 1):
             area.append_log(b"")
@@ -473,10 +493,13 @@ class Parent:
         return self._reader.read()
 
     def close(self) -> None:
-        for stream in (self.incoming, self._reader):
-            stream.close()
+        # The write ends first: a serve thread still blocked reading its input then sees the
+        # end of it and lets go of the reader; closing a buffered reader another thread is
+        # reading waits for that read, so the other order can hang a failed test for good.
         for fd in list(self._open):
             self._close(fd)
+        for stream in (self.incoming, self._reader):
+            stream.close()
 
 
 @pytest.fixture
