@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import base64
 import datetime
+import hashlib
+import hmac
 import json
+import re
 import struct
 import urllib.parse
 from typing import Any
@@ -29,6 +32,12 @@ NOW = datetime.datetime(2026, 3, 4, 5, 6, 7, tzinfo=datetime.timezone.utc)
 SHOW = "function show(v) { return typeof v === 'string' ? v : JSON.stringify(v); }\n"
 
 
+def preamble(text: str) -> str:
+    """The module bindings the cases use: ``qs`` always, ``crypto`` when a case names it."""
+    crypto = " const crypto = require('crypto');" if "crypto" in text else ""
+    return "const qs = require('querystring');" + crypto
+
+
 @pytest.fixture(autouse=True)
 def no_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Some cases build 256-byte tables or 1200 keys: they must not fail by the clock, however
@@ -42,14 +51,14 @@ def execute(body: str) -> RunResult:
 
 
 def value_of(expression: str) -> str:
-    result = execute(f"const qs = require('querystring'); console.log(show({expression}));")
+    result = execute(f"{preamble(expression)} console.log(show({expression}));")
     assert result.error == ""
     assert len(result.logs) == 1
     return result.logs[0]
 
 
 def error_of(statement: str) -> str:
-    result = execute(f"const qs = require('querystring'); {statement};")
+    result = execute(f"{preamble(statement)} {statement};")
     assert result.logs == ()
     return result.error
 
@@ -67,6 +76,13 @@ def js(value: Any) -> str:
 
 
 TEXT = "héllo wörld €𝄞"
+
+
+def digest(name: str, data: bytes, encoding: str) -> str:
+    raw = hashlib.new(name, data).digest()
+    return {"hex": raw.hex(), "base64": b64(raw), "base64url": b64url(raw)}[encoding]
+
+
 BYTES = bytes(range(256))
 BYTES_JS = "Buffer.from(Array.from({length: 256}, (_, i) => i))"
 
@@ -556,6 +572,114 @@ VALUES += [
     ("atob-spaces", "atob(' C D R W ').length", "3"),
     ("atob-unpadded", "atob('aGk')", "hi"),
     ("atob-empty", "atob('')", ""),
+    # -- crypto (spec §4.1, njs 0.8.2 external/njs_crypto_module.c) --------------------------
+    *[
+        (
+            f"hash-{name}-{enc}",
+            f"crypto.createHash('{name}').update({js(TEXT)}).digest('{enc}')",
+            digest(name, TEXT.encode(), enc),
+        )
+        for name in ("md5", "sha1", "sha256")
+        for enc in ("hex", "base64", "base64url")
+    ],
+    *[
+        (
+            f"hmac-{name}",
+            f"crypto.createHmac('{name}', 'key').update('a').update('b').digest('hex')",
+            hmac.new(b"key", b"ab", name).hexdigest(),
+        )
+        for name in ("md5", "sha1", "sha256")
+    ],
+    (
+        "hash-digest-buffer",
+        "(() => { const d = crypto.createHash('sha1').update('abc').digest(); return [Buffer.isBuffer(d), d.length, d.toString('hex')]; })()",
+        js([True, 20, hashlib.sha1(b"abc").hexdigest()]),
+    ),
+    ("hmac-digest-buffer", "Buffer.isBuffer(crypto.createHmac('md5', 'k').digest())", "true"),
+    ("hash-empty", "crypto.createHash('md5').digest('hex')", hashlib.md5(b"").hexdigest()),
+    (
+        "hash-update-chains",
+        "crypto.createHash('sha256').update('a').update('b').update('c').digest('hex')",
+        hashlib.sha256(b"abc").hexdigest(),
+    ),
+    (
+        "hash-update-hex",
+        "crypto.createHash('sha256').update('616263', 'hex').digest('hex')",
+        hashlib.sha256(b"abc").hexdigest(),
+    ),
+    (
+        "hash-update-base64",
+        "crypto.createHash('sha256').update('YWJj', 'base64').digest('hex')",
+        hashlib.sha256(b"abc").hexdigest(),
+    ),
+    (
+        "hash-update-base64url",
+        f"crypto.createHash('sha256').update({js(b64url(BYTES))}, 'base64url').digest('hex')",
+        hashlib.sha256(BYTES).hexdigest(),
+    ),
+    (
+        "hash-update-utf-8",
+        "crypto.createHash('sha256').update('é', 'utf-8').digest('hex')",
+        hashlib.sha256("é".encode()).hexdigest(),
+    ),
+    (
+        "hash-update-buffer",
+        f"crypto.createHash('sha256').update({BYTES_JS}).digest('hex')",
+        hashlib.sha256(BYTES).hexdigest(),
+    ),
+    (
+        "hash-update-typed-array",
+        "crypto.createHash('md5').update(new Uint16Array([0x6261])).digest('hex')",
+        hashlib.md5(b"ab").hexdigest(),
+    ),
+    (
+        "hash-update-buffer-ignores-encoding",
+        "crypto.createHash('md5').update(Buffer.from('ab'), 'hex').digest('hex')",
+        hashlib.md5(b"ab").hexdigest(),
+    ),
+    (
+        "hash-update-copies",
+        "(() => { const b = Buffer.from('abc'); const h = crypto.createHash('md5').update(b); b[0] = 0; return h.digest('hex'); })()",
+        hashlib.md5(b"abc").hexdigest(),
+    ),
+    (
+        "hash-copy",
+        "(() => { const h = crypto.createHash('sha1').update('a'); const c = h.copy(); h.update('b'); return [h.digest('hex'), c.digest('hex')]; })()",
+        js([hashlib.sha1(b"ab").hexdigest(), hashlib.sha1(b"a").hexdigest()]),
+    ),
+    (
+        "hash-bad-encoding-keeps-hash",
+        "(() => { const h = crypto.createHash('md5').update('a'); try { h.digest('latin1'); } catch (e) {} return h.digest('hex'); })()",
+        hashlib.md5(b"a").hexdigest(),
+    ),
+    (
+        "hmac-long-key",
+        "crypto.createHmac('sha256', 'k'.repeat(100)).update('x').digest('hex')",
+        hmac.new(b"k" * 100, b"x", "sha256").hexdigest(),
+    ),
+    (
+        "hmac-buffer-key",
+        f"crypto.createHmac('sha1', {BYTES_JS}).update('x').digest('base64')",
+        b64(hmac.new(BYTES, b"x", "sha1").digest()),
+    ),
+    (
+        "hmac-utf8-key",
+        "crypto.createHmac('md5', 'ké').update('x').digest('hex')",
+        hmac.new("ké".encode(), b"x", "md5").hexdigest(),
+    ),
+    ("hmac-has-no-copy", "typeof crypto.createHmac('md5', 'k').copy", "undefined"),
+    ("crypto-keys", "Object.keys(crypto)", '["createHash","createHmac"]'),
+    (
+        "crypto-tags",
+        "[String(crypto.createHash('md5')), String(crypto.createHmac('md5', 'k'))]",
+        '["[object Hash]","[object Hmac]"]',
+    ),
+    ("crypto-import", "require('crypto') === crypto", "true"),
+    (
+        "crypto-has-only-hashes",
+        "[typeof crypto.randomBytes, typeof crypto.getRandomValues, typeof crypto.subtle]",
+        '["undefined","undefined","undefined"]',
+    ),
 ]
 
 # (id, statement, error)
@@ -794,6 +918,119 @@ ERRORS: list[tuple[str, str, str]] = [
         "atob(undefined)",
         "TypeError: the string to be decoded is not correctly encoded",
     ),
+    # -- crypto --------------------------------------------------------------------------------
+    (
+        "hash-upper-case",
+        "crypto.createHash('SHA256')",
+        'TypeError: not supported algorithm: "SHA256"',
+    ),
+    ("hash-sha512", "crypto.createHash('sha512')", 'TypeError: not supported algorithm: "sha512"'),
+    (
+        "hmac-unknown",
+        "crypto.createHmac('sha384', 'k')",
+        'TypeError: not supported algorithm: "sha384"',
+    ),
+    ("hash-not-a-string", "crypto.createHash(1)", "TypeError: algorithm must be a string"),
+    (
+        "digest-latin1",
+        "crypto.createHash('md5').digest('latin1')",
+        'TypeError: Unknown digest encoding: "latin1"',
+    ),
+    (
+        "digest-utf8",
+        "crypto.createHash('md5').digest('utf8')",
+        'TypeError: Unknown digest encoding: "utf8"',
+    ),
+    (
+        "digest-upper-case",
+        "crypto.createHmac('md5', 'k').digest('HEX')",
+        'TypeError: Unknown digest encoding: "HEX"',
+    ),
+    (
+        "digest-not-a-string",
+        "crypto.createHash('md5').digest(null)",
+        "TypeError: encoding must be a string",
+    ),
+    (
+        "digest-twice",
+        "const h = crypto.createHash('md5'); h.digest(); h.digest()",
+        "Error: Digest already called",
+    ),
+    (
+        "hmac-digest-twice",
+        "const h = crypto.createHmac('md5', 'k'); h.digest('hex'); h.digest('hex')",
+        "Error: Digest already called",
+    ),
+    (
+        "update-after-digest",
+        "const h = crypto.createHash('md5'); h.digest(); h.update('a')",
+        "Error: Digest already called",
+    ),
+    (
+        "hmac-update-after-digest",
+        "const h = crypto.createHmac('md5', 'k'); h.digest(); h.update('a')",
+        "Error: Digest already called",
+    ),
+    (
+        "copy-after-digest",
+        "const h = crypto.createHash('md5'); h.digest(); h.copy()",
+        "Error: Digest already called",
+    ),
+    (
+        "update-latin1",
+        "crypto.createHash('md5').update('a', 'latin1')",
+        'TypeError: "latin1" encoding is not supported',
+    ),
+    (
+        "update-binary",
+        "crypto.createHash('md5').update('a', 'binary')",
+        'TypeError: "binary" encoding is not supported',
+    ),
+    (
+        "update-ascii",
+        "crypto.createHmac('md5', 'k').update('a', 'ascii')",
+        'TypeError: "ascii" encoding is not supported',
+    ),
+    (
+        "update-upper-case-encoding",
+        "crypto.createHash('md5').update('a', 'UTF8')",
+        'TypeError: "UTF8" encoding is not supported',
+    ),
+    (
+        "update-encoding-not-a-string",
+        "crypto.createHash('md5').update('a', 1)",
+        "TypeError: encoding must be a string",
+    ),
+    (
+        "update-number",
+        "crypto.createHash('md5').update(1)",
+        "TypeError: data is not a string or Buffer-like object",
+    ),
+    (
+        "update-array-buffer",
+        "crypto.createHash('md5').update(new ArrayBuffer(1))",
+        "TypeError: data is not a string or Buffer-like object",
+    ),
+    (
+        "update-data-view",
+        "crypto.createHmac('md5', 'k').update(new DataView(new ArrayBuffer(1)))",
+        "TypeError: data is not a string or Buffer-like object",
+    ),
+    (
+        "hmac-key-number",
+        "crypto.createHmac('md5', 1)",
+        "TypeError: key is not a string or Buffer-like object",
+    ),
+    (
+        "hash-this",
+        "crypto.createHash('md5').update.call({}, 'a')",
+        'TypeError: "this" is not a hash object',
+    ),
+    (
+        "hmac-this",
+        "crypto.createHmac('md5', 'k').digest.call(crypto.createHash('md5'))",
+        'TypeError: "this" is not a hmac object',
+    ),
 ]
 
 
@@ -852,6 +1089,145 @@ def test_every_documented_buffer_function_exists() -> None:
     assert value_of(names) == "[]"
     own = js(prototype) + ".filter(n => !Object.prototype.hasOwnProperty.call(Buffer.prototype, n))"
     assert value_of(own) == "[]"
+
+
+# -- Every module function, under the faithful profile ------------------------------------------
+# The faithful profile deletes what absent.json lists before the user's code runs, and the modules
+# are evaluated later, on first use, in the same global: every case above runs that way.
+
+# What each module offers, read from the runtime itself: "owner.name" for every own function.
+SURFACE = """
+  const out = [];
+  const add = (owner, object) => Object.getOwnPropertyNames(object).forEach((name) => {
+    const d = Object.getOwnPropertyDescriptor(object, name);
+    if (name !== 'constructor' && (typeof d.value === 'function' || d.get)) out.push(owner + '.' + name);
+  });
+  const crypto = require('crypto');
+  add('Buffer', Buffer);
+  add('Buffer.prototype', Buffer.prototype);
+  add('TextEncoder.prototype', TextEncoder.prototype);
+  add('TextDecoder.prototype', TextDecoder.prototype);
+  add('querystring', require('querystring'));
+  add('crypto', crypto);
+  add('Hash', Object.getPrototypeOf(crypto.createHash('md5')));
+  add('Hmac', Object.getPrototypeOf(crypto.createHmac('md5', 'k')));
+  out.push('global.atob', 'global.btoa');
+  console.log(JSON.stringify(out));
+"""
+
+
+def module_functions() -> list[str]:
+    result = execute(SURFACE)
+    assert result.error == ""
+    return json.loads(result.logs[0])
+
+
+def test_every_module_function_has_a_case() -> None:
+    """Each function of each module (and each accessor) is called by at least one case above,
+    so each runs, under the default faithful profile, with every absent built-in gone."""
+    cases = "\n".join(case[1] for case in VALUES + ERRORS)
+    uncovered = []
+    for function in module_functions():
+        owner, name = function.rsplit(".", 1)
+        if owner == "global":
+            pattern = rf"\b{name}\("
+        elif owner in ("Buffer", "querystring", "crypto"):
+            prefix = {"Buffer": "Buffer", "querystring": "qs", "crypto": "crypto"}[owner]
+            pattern = rf"\b{prefix}\.{name}\b"
+        else:
+            pattern = rf"\.{name}\b"
+        if not re.search(pattern, cases):
+            uncovered.append(function)
+    assert uncovered == []
+
+
+def test_the_cases_run_under_the_faithful_profile() -> None:
+    result = execute(
+        "console.log(typeof Map + ' ' + typeof [].flat + ' ' + typeof ''.toWellFormed);"
+    )
+    assert result.profile == "faithful"
+    assert result.logs == ("undefined undefined undefined",)
+
+
+# Every entry of absent.json, looked up from the global object; "Iterator.prototype" is reached
+# through an array iterator, since the faithful profile removes the global Iterator.
+PRESENT = """
+  const absent = %s;
+  const iteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+  const has = (object, name) => Object.prototype.hasOwnProperty.call(object, name);
+  const present = absent.globals.filter((name) => has(globalThis, name));
+  Object.keys(absent.methods).forEach((path) => {
+    let owner = globalThis;
+    if (path === 'Iterator.prototype') owner = iteratorPrototype;
+    else path.split('.').forEach((part) => { owner = owner[part]; });
+    absent.methods[path].forEach((name) => { if (has(owner, name)) present.push(path + '.' + name); });
+  });
+  console.log(JSON.stringify(present));
+"""
+
+
+def present_of_absent(profile: str) -> list[str]:
+    body = PRESENT % engine.sources()["absent"]
+    code = SHOW + f"function connectionHandler(c) {{ {body} }}"
+    result = run(code.encode(), {}, None, NOW, engine.RunSettings(profile=profile))
+    assert result.error == ""
+    return json.loads(result.logs[0])
+
+
+def test_the_faithful_profile_removes_every_absent_built_in() -> None:
+    assert present_of_absent("faithful") == []
+
+
+def test_the_permissive_profile_keeps_them() -> None:
+    """Under permissive every entry QuickJS-ng has is still there; the entries it lacks are
+    listed for the faithful profile's sake (spec §3) and must stay out of both."""
+    absent = json.loads(engine.sources()["absent"])
+    listed = list(absent["globals"]) + [
+        f"{owner}.{name}" for owner, names in absent["methods"].items() for name in names
+    ]
+    not_in_quickjs = ["Intl", "WebAssembly", "structuredClone", "URL", "URLSearchParams", "crypto"]
+    assert present_of_absent("permissive") == [e for e in listed if e not in not_in_quickjs]
+
+
+# One call of each module function; both profiles must print the same.
+EVERY_FUNCTION = """
+  const qs = require('querystring');
+  const crypto = require('crypto');
+  const b = Buffer.alloc(16);
+  b.write('hi', 0); b.writeUInt8(1, 2); b.writeInt8(-1, 3); b.writeUInt16BE(258, 4);
+  b.writeInt32LE(-2, 6); b.writeDoubleBE(0.5, 8);
+  const log = (value) => console.log(typeof value === 'string' ? value : JSON.stringify(value));
+  log(b.toString('hex'));
+  log([b.readUInt8(2), b.readInt8(3), b.readUInt16BE(4), b.readInt32LE(6), b.readDoubleBE(8)]);
+  log([b.indexOf('i'), b.lastIndexOf(0), b.includes('hi'), b.equals(Buffer.from(b)), b.compare(Buffer.alloc(1))]);
+  log(Buffer.concat([Buffer.from('YWI=', 'base64'), Buffer.from('-_8', 'base64url')]).toString('base64'));
+  log([Buffer.byteLength('é'), Buffer.isBuffer(b), Buffer.isEncoding('hex'), Buffer.compare(b, b)]);
+  log(Buffer.from([1, 2, 3, 4]).swap16().swap32().toJSON());
+  log(Buffer.allocUnsafe(2).fill('a').subarray(1).slice(0).toString());
+  log(new TextDecoder('utf-8', {fatal: true}).decode(new TextEncoder().encode('€')));
+  log(new TextEncoder().encodeInto('abc', new Uint8Array(2)));
+  log([qs.parse('a=1&a=%C3%A9+x'), qs.stringify({a: [1, 2], b: 'é'}), qs.escape('a b'), qs.unescape('%41')]);
+  log([btoa('hi'), atob('aGk=')]);
+  const h = crypto.createHash('sha256').update('a');
+  log([h.copy().digest('hex'), h.update(Buffer.from('b')).digest('base64')]);
+  log(crypto.createHmac('md5', 'key').update('data').digest('base64url'));
+"""
+
+
+def test_the_modules_run_alike_under_both_profiles() -> None:
+    code = SHOW + f"function connectionHandler(c) {{ {EVERY_FUNCTION} }}"
+    faithful = run(code.encode(), {}, None, NOW, engine.RunSettings(profile="faithful"))
+    permissive = run(code.encode(), {}, None, NOW, engine.RunSettings(profile="permissive"))
+    assert faithful.error == ""
+    assert len(faithful.logs) == 13
+    assert faithful.logs == permissive.logs
+    assert faithful.logs[-2:] == (
+        json.dumps(
+            [hashlib.sha256(b"a").hexdigest(), b64(hashlib.sha256(b"ab").digest())],
+            separators=(",", ":"),
+        ),
+        b64url(hmac.new(b"key", b"data", "md5").digest()),
+    )
 
 
 # -- Through boto3 -------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 // cfmock: require('crypto') for connection functions: createHash and createHmac with md5,
-// sha1 and sha256. Pure JavaScript, because the engine runs without calls into Python.
-// Loaded by the prelude on first use, as an expression: a function that takes the encoding
-// module (for Buffer, toBytes and fromBytes) and returns the crypto module.
+// sha1 and sha256, after njs 0.8.2 (external/njs_crypto_module.c). Pure JavaScript, because
+// the engine runs without calls into Python. Loaded by the prelude on first use, as an
+// expression: a function that takes the encoding module and returns the crypto module.
 (function (encoding) {
   "use strict";
-  const { Buffer, toBytes, fromBytes } = encoding;
+  const { stringBytes, encodeBytes, isTypedArray, wrap } = encoding;
+  const defineProperty = Object.defineProperty;
   const rotl = (x, n) => (x << n) | (x >>> (32 - n));
   const rotr = (x, n) => (x >>> n) | (x << (32 - n));
 
@@ -167,60 +168,152 @@
     return words(h, false);
   }
 
+  // Exact, lowercase names only: 'SHA256' is not sha256.
   const ALGORITHMS = { md5, sha1, sha256 };
 
   function algorithm(name) {
-    const digest = ALGORITHMS[String(name).toLowerCase()];
-    if (!digest) throw new Error(`Digest method not supported: ${name}`);
-    return digest;
+    if (typeof name !== "string") throw new TypeError("algorithm must be a string");
+    if (!Object.prototype.hasOwnProperty.call(ALGORITHMS, name)) {
+      throw new TypeError(`not supported algorithm: "${name}"`);
+    }
+    return ALGORITHMS[name];
+  }
+
+  // The digest's form: a Buffer without an encoding, else hex, base64 or base64url text. Checked
+  // before the digest is computed, so a bad name leaves the hash usable (as in njs).
+  const DIGEST_ENCODINGS = { hex: true, base64: true, base64url: true };
+
+  function digestEncoding(name) {
+    if (name === undefined) return null;
+    if (typeof name !== "string") throw new TypeError("encoding must be a string");
+    if (!Object.prototype.hasOwnProperty.call(DIGEST_ENCODINGS, name)) {
+      throw new TypeError(`Unknown digest encoding: "${name}"`);
+    }
+    return name;
+  }
+
+  // A string in one of Buffer's encodings (utf8 by default), or a typed array's bytes, copied:
+  // changing the buffer after update() does not change the digest.
+  function bytesOf(data, encoding, what) {
+    if (typeof data === "string") return stringBytes(data, encoding);
+    if (isTypedArray(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+    throw new TypeError(`${what} is not a string or Buffer-like object`);
   }
 
   function concat(chunks) {
-    const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    let total = 0;
+    for (let i = 0; i < chunks.length; i++) total += chunks[i].length;
     const out = new Uint8Array(total);
     let offset = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, offset);
-      offset += chunk.length;
+    for (let i = 0; i < chunks.length; i++) {
+      out.set(chunks[i], offset);
+      offset += chunks[i].length;
     }
     return out;
   }
 
-  class Digester {
-    constructor(compute) {
-      this._compute = compute;
-      this._chunks = [];
-      this._done = false;
+  const DONE = "Digest already called";
+
+  // hash.update(data[, encoding]) chains; hash.digest([encoding]) ends the hash; hash.copy()
+  // (njs 0.7.12) clones an unfinished one. Hmac objects have no copy().
+  class Hash {
+    #compute;
+    #chunks;
+    #done = false;
+
+    constructor(compute, chunks) {
+      this.#compute = compute;
+      this.#chunks = chunks;
+    }
+
+    static #check(value) {
+      if (value === null || typeof value !== "object" || !(#compute in value)) {
+        throw new TypeError('"this" is not a hash object');
+      }
     }
 
     update(data, encoding) {
-      if (this._done) throw new Error("Digest already called");
-      this._chunks.push(toBytes(data, encoding));
+      Hash.#check(this);
+      if (this.#done) throw new Error(DONE);
+      this.#chunks.push(bytesOf(data, encoding, "data"));
       return this;
     }
 
     digest(encoding) {
-      if (this._done) throw new Error("Digest already called");
-      this._done = true;
-      const bytes = this._compute(concat(this._chunks));
-      return encoding === undefined ? Buffer.from(bytes) : fromBytes(bytes, encoding);
+      Hash.#check(this);
+      if (this.#done) throw new Error(DONE);
+      const name = digestEncoding(encoding);
+      this.#done = true;
+      const bytes = this.#compute(concat(this.#chunks));
+      this.#chunks = [];
+      return name === null ? wrap(bytes) : encodeBytes(bytes, name);
+    }
+
+    copy() {
+      Hash.#check(this);
+      if (this.#done) throw new Error(DONE);
+      return new Hash(this.#compute, this.#chunks.slice());
+    }
+  }
+
+  class Hmac {
+    #digest;
+    #key;
+    #chunks = [];
+    #done = false;
+
+    constructor(digest, key) {
+      this.#digest = digest;
+      this.#key = key;
+    }
+
+    static #check(value) {
+      if (value === null || typeof value !== "object" || !(#digest in value)) {
+        throw new TypeError('"this" is not a hmac object');
+      }
+    }
+
+    update(data, encoding) {
+      Hmac.#check(this);
+      if (this.#done) throw new Error(DONE);
+      this.#chunks.push(bytesOf(data, encoding, "data"));
+      return this;
+    }
+
+    digest(encoding) {
+      Hmac.#check(this);
+      if (this.#done) throw new Error(DONE);
+      const name = digestEncoding(encoding);
+      this.#done = true;
+      const digest = this.#digest;
+      const block = new Uint8Array(64);
+      block.set(this.#key);
+      const inner = block.map((byte) => byte ^ 0x36);
+      const outer = block.map((byte) => byte ^ 0x5c);
+      const bytes = digest(concat([outer, digest(concat([inner, concat(this.#chunks)]))]));
+      this.#chunks = [];
+      return name === null ? wrap(bytes) : encodeBytes(bytes, name);
     }
   }
 
   function createHash(name) {
-    return new Digester(algorithm(name));
+    return new Hash(algorithm(name), []);
   }
 
+  // A key longer than the block (64 bytes) is hashed first.
   function createHmac(name, key) {
     const digest = algorithm(name);
-    let keyBytes = toBytes(key);
+    let keyBytes = bytesOf(key, undefined, "key");
     if (keyBytes.length > 64) keyBytes = digest(keyBytes);
-    const block = new Uint8Array(64);
-    block.set(keyBytes);
-    const inner = block.map((byte) => byte ^ 0x36);
-    const outer = block.map((byte) => byte ^ 0x5c);
-    return new Digester((message) => digest(concat([outer, digest(concat([inner, message]))])));
+    return new Hmac(digest, keyBytes);
   }
+
+  // As in njs, a hash's constructor creates a hash and an hmac's an hmac (the classes themselves
+  // are not reachable), and String(hash) is "[object Hash]".
+  defineProperty(Hash.prototype, "constructor", { value: createHash, writable: true, configurable: true });
+  defineProperty(Hmac.prototype, "constructor", { value: createHmac, writable: true, configurable: true });
+  defineProperty(Hash.prototype, Symbol.toStringTag, { value: "Hash", configurable: true });
+  defineProperty(Hmac.prototype, Symbol.toStringTag, { value: "Hmac", configurable: true });
 
   return Object.freeze({ createHash, createHmac });
 })

@@ -245,39 +245,13 @@
     return view instanceof Uint8Array ? view : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
   }
 
-  // For the crypto module: its inputs and digest encodings, with the two Node names cfmock
-  // accepted before (latin1/binary, ascii) still there; crypto's own rules are its own.
-  function legacyName(encoding) {
-    const name = String(encoding === undefined ? "utf8" : encoding).toLowerCase();
-    if (name === "utf-8") return "utf8";
-    if (name === "binary") return "latin1";
-    if (["utf8", "hex", "base64", "base64url", "latin1", "ascii"].includes(name)) return name;
-    throw new TypeError(`Unknown encoding: ${encoding}`);
+  // For the crypto module: a string's bytes in one of the five encodings, with njs's errors
+  // (njs_buffer_encoding), and whether a value is a typed array (njs_value_is_buffer).
+  function stringBytes(value, encoding) {
+    return decodeString(value, encodingOf(encoding));
   }
 
-  function toBytes(data, encoding) {
-    if (data instanceof Uint8Array) return data;
-    if (data instanceof ArrayBuffer) return new Uint8Array(data);
-    if (isView(data)) return bytesOf(data);
-    if (typeof data !== "string") throw new TypeError("The data must be a string, a Buffer or a typed array");
-    const name = legacyName(encoding);
-    if (name === "latin1" || name === "ascii") {
-      const out = new Uint8Array(data.length);
-      for (let i = 0; i < data.length; i++) out[i] = data.charCodeAt(i) & 0xff;
-      return out;
-    }
-    return decodeString(data, name);
-  }
-
-  function fromBytes(bytes, encoding) {
-    const name = legacyName(encoding);
-    if (name === "latin1" || name === "ascii") {
-      const units = [];
-      for (let i = 0; i < bytes.length; i++) units.push(name === "ascii" ? bytes[i] & 0x7f : bytes[i]);
-      return text(units);
-    }
-    return encodeBytes(bytes, name);
-  }
+  const isTypedArray = (value) => isView(value) && !(value instanceof DataView);
 
   // -- Argument helpers, as njs converts them -------------------------------------------------
 
@@ -879,5 +853,17 @@
     Object.defineProperty(PublicBuffer, name, { value: Buffer[name], writable: true, configurable: true });
   });
 
-  return Object.freeze({ Buffer: PublicBuffer, TextEncoder, TextDecoder, atob, btoa, toBytes, fromBytes, utf8Encode, utf8Decode });
+  return Object.freeze({
+    Buffer: PublicBuffer,
+    TextEncoder,
+    TextDecoder,
+    atob,
+    btoa,
+    stringBytes,
+    encodeBytes,
+    isTypedArray,
+    wrap,
+    utf8Encode,
+    utf8Decode,
+  });
 })()
