@@ -14,6 +14,7 @@ import pytest
 from cfmock._cli import main
 from cfmock._demo import run_demo
 from cfmock._fronts import botocore_seam
+from cfmock._options import MockOptions
 
 
 def test_demo_walks_the_lifecycle_including_the_stale_etag_failure() -> None:
@@ -53,6 +54,40 @@ def test_server_with_an_invalid_account_exits_2_and_says_why(capsys) -> None:
     assert capsys.readouterr().err == (
         "cfmock server: cfmock: account_id must be a string of 12 digits, got '12ab'\n"
     )
+
+
+@pytest.mark.parametrize("profile", ["modern", "Permissive", ""])
+def test_server_with_an_unknown_profile_is_a_usage_error(capsys, profile) -> None:
+    with pytest.raises(SystemExit) as excinfo:
+        main(["server", "--port", "0", "--profile", profile])
+    assert excinfo.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --profile: invalid choice: '{profile}'" in err
+    assert "'faithful'" in err and "'permissive'" in err
+
+
+def test_server_takes_the_profile_to_its_options(monkeypatch, capsys) -> None:
+    from cfmock._fronts import server as server_module
+
+    seen: list[MockOptions] = []
+
+    class Refused(server_module.MockServer):
+        def __init__(self, host: str, port: int, options: MockOptions) -> None:
+            seen.append(options)
+            raise OSError("not serving in this test")
+
+    monkeypatch.setattr(server_module, "MockServer", Refused)
+    assert main(["server", "--port", "0"]) == 2
+    assert main(["server", "--port", "0", "--profile", "permissive"]) == 2
+    assert (
+        main(["server", "--port", "0", "--profile", "permissive", "--account", "111122223333"]) == 2
+    )
+    assert [(o.runtime_profile, o.account_id) for o in seen] == [
+        ("faithful", "123456789012"),
+        ("permissive", "123456789012"),
+        ("permissive", "111122223333"),
+    ]
+    assert capsys.readouterr().err == "cfmock server: not serving in this test\n" * 3
 
 
 def test_server_on_a_port_in_use_exits_2_and_says_why(capsys) -> None:

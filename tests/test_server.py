@@ -189,6 +189,125 @@ def test_the_state_leaves_out_an_account_whose_last_function_was_deleted(server)
     assert json.loads(raw(server, "GET", "/_cfmock/state")[1])["accounts"] == {}
 
 
+MODERN = b"function connectionHandler(connection) { for (const x of [1]) {} connection.allow(); }"
+"""Code only the permissive profile runs: CloudFront's runtime refuses ``for...of``."""
+FOR_OF = 'SyntaxError: Token "of" not supported in this version in 1'
+
+
+def run_test(client: Any, function_id: str, etag: str, stage: str | None = None) -> Any:
+    extra = {} if stage is None else {"Stage": stage}
+    return client.test_connection_function(
+        Id=function_id, IfMatch=etag, ConnectionObject=b'{"clientIp": "192.0.2.1"}', **extra
+    )["ConnectionFunctionTestResult"]
+
+
+def test_the_state_shows_the_profile_and_each_run_through_boto3(server) -> None:
+    assert json.loads(raw(server, "GET", "/_cfmock/state")[1])["runs"] == []
+    client = client_for(server)
+    good = client.create_connection_function(
+        Name="good", ConnectionFunctionConfig=config(), ConnectionFunctionCode=CODE
+    )
+    good_id = good["ConnectionFunctionSummary"]["Id"]
+    modern = client.create_connection_function(
+        Name="modern", ConnectionFunctionConfig=config(), ConnectionFunctionCode=MODERN
+    )
+    modern_id = modern["ConnectionFunctionSummary"]["Id"]
+    other = client_for(server, "111122223333").create_connection_function(
+        Name="other", ConnectionFunctionConfig=config(), ConnectionFunctionCode=CODE
+    )
+    assert run_test(client, good_id, good["ETag"])["ConnectionFunctionErrorMessage"] == ""
+    refused = run_test(client, modern_id, modern["ETag"])
+    assert refused["ConnectionFunctionErrorMessage"] == FOR_OF
+    client.publish_connection_function(Id=good_id, IfMatch=good["ETag"])
+    live = client.describe_connection_function(Identifier=good_id, Stage="LIVE")
+    run_test(client, good_id, live["ETag"], "LIVE")
+    run_test(
+        client_for(server, "111122223333"),
+        other["ConnectionFunctionSummary"]["Id"],
+        other["ETag"],
+    )
+    status, body = raw(server, "GET", "/_cfmock/state")
+    assert status == 200
+    state = json.loads(body)
+    assert state["runtimeProfile"] == "faithful"
+    assert state["runs"] == [
+        {
+            "account": "123456789012",
+            "function": "good",
+            "stage": "DEVELOPMENT",
+            "profile": "faithful",
+            "action": "allow",
+            "error": "",
+        },
+        {
+            "account": "123456789012",
+            "function": "modern",
+            "stage": "DEVELOPMENT",
+            "profile": "faithful",
+            "action": "deny",
+            "error": FOR_OF,
+        },
+        {
+            "account": "123456789012",
+            "function": "good",
+            "stage": "LIVE",
+            "profile": "faithful",
+            "action": "allow",
+            "error": "",
+        },
+        {
+            "account": "111122223333",
+            "function": "other",
+            "stage": "DEVELOPMENT",
+            "profile": "faithful",
+            "action": "allow",
+            "error": "",
+        },
+    ]
+    assert server.state() == state
+    assert raw(server, "POST", "/_cfmock/reset")[0] == 200
+    after = json.loads(raw(server, "GET", "/_cfmock/state")[1])
+    assert (after["runtimeProfile"], after["runs"]) == ("faithful", [])
+
+
+def test_the_state_names_the_profile_that_answered_each_run() -> None:
+    options = MockOptions(runtime_profile="permissive", function_profiles={"classic": "faithful"})
+    with running(MockServer("127.0.0.1", 0, options)) as mock:
+        client = client_for(mock)
+        for name in ("modern", "classic"):
+            created = client.create_connection_function(
+                Name=name, ConnectionFunctionConfig=config(), ConnectionFunctionCode=MODERN
+            )
+            run_test(client, created["ConnectionFunctionSummary"]["Id"], created["ETag"])
+        state = json.loads(raw(mock, "GET", "/_cfmock/state")[1])
+    assert state["runtimeProfile"] == "permissive"
+    assert [(r["function"], r["profile"], r["action"], r["error"]) for r in state["runs"]] == [
+        ("modern", "permissive", "allow", ""),
+        ("classic", "faithful", "deny", FOR_OF),
+    ]
+
+
+def test_the_state_shows_only_the_latest_runs(server, monkeypatch) -> None:
+    from cfmock._fronts import server as server_module
+
+    assert server_module.STATE_RUNS == 100
+    monkeypatch.setattr(server_module, "STATE_RUNS", 2)
+    client = client_for(server)
+    created = client.create_connection_function(
+        Name="counted",
+        ConnectionFunctionConfig=config(),
+        ConnectionFunctionCode=b"function connectionHandler(c) { throw new Error(c.n); }",
+    )
+    function_id = created["ConnectionFunctionSummary"]["Id"]
+    for n in range(3):
+        client.test_connection_function(
+            Id=function_id, IfMatch=created["ETag"], ConnectionObject=json.dumps({"n": n})
+        )
+    runs = json.loads(raw(server, "GET", "/_cfmock/state")[1])["runs"]
+    assert [r["error"] for r in runs] == ["Error: 1", "Error: 2"]
+    assert len(server.dispatcher.backend.runs) == 3
+
+
 def test_a_huge_body_is_refused(server) -> None:
     status, answer = raw(
         server, "POST", "/2020-05-31/connection-function", b"x" * (1024 * 1024 + 1)
@@ -271,6 +390,46 @@ def test_cfmock_server_command_starts_logs_and_stops_on_sigterm() -> None:
     assert process.returncode == 0
     assert "POST /2020-05-31/connection-functions -> 200 ListConnectionFunctions" in remaining
     assert remaining.rstrip().endswith("cfmock server stopped")
+
+
+def test_cfmock_server_profile_permissive_runs_modern_javascript() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cfmock", "server", "--port", "0", "--profile", "permissive"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline()
+        assert first.startswith("cfmock server listening on http://127.0.0.1:")
+        url = first.split()[4]
+        client = boto3.client(
+            "cloudfront",
+            endpoint_url=url,
+            region_name="us-east-1",
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="secret",
+        )
+        created = client.create_connection_function(
+            Name="modern", ConnectionFunctionConfig=config(), ConnectionFunctionCode=MODERN
+        )
+        result = run_test(client, created["ConnectionFunctionSummary"]["Id"], created["ETag"])
+        assert (result["ConnectionFunctionErrorMessage"], result["ConnectionFunctionOutput"]) == (
+            "",
+            '{"connection":{"action":"allow"}}',
+        )
+        connection = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1]), timeout=10)
+        connection.request("GET", "/_cfmock/state")
+        state = json.loads(connection.getresponse().read())
+        connection.close()
+        assert state["runtimeProfile"] == "permissive"
+        assert [(r["function"], r["profile"], r["action"]) for r in state["runs"]] == [
+            ("modern", "permissive", "allow")
+        ]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
+    assert process.returncode == 0
 
 
 def test_a_chunked_body_is_read(server) -> None:
@@ -786,7 +945,12 @@ def test_the_call_log_is_bounded() -> None:
             assert raw.send(LIST).answer().status == 200
         assert len(mock.dispatcher.calls) == 3
         raw.send(request(b"GET /_cfmock/state HTTP/1.1\nHost: a"))
-        assert json.loads(raw.answer().body) == {"accounts": {}, "calls": 3}
+        assert json.loads(raw.answer().body) == {
+            "accounts": {},
+            "calls": 3,
+            "runtimeProfile": "faithful",
+            "runs": [],
+        }
         raw.send(request(b"POST /_cfmock/reset HTTP/1.1\nHost: a"))
         assert json.loads(raw.answer().body) == {"reset": True}
         assert mock.dispatcher.calls.maxlen == 3
