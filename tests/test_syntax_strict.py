@@ -65,6 +65,23 @@ ACCEPTED = [
 def test_strict_mode_refusals_read_as_njs_says_them(code: str, message: str) -> None:
     (problem,) = check_code(code)
     assert problem.message == message
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["var x = 1;\ndelete x;", "function f(a, b, a) {}", "eval = 1;", "++eval;", "var let = 1;"],
+)
+def test_permissive_refuses_what_strict_mode_quickjs_refuses(code: str) -> None:
+    # The permissive profile runs the code as strict-mode QuickJS: the check says so too.
+    (problem,) = check_code(code, profile="permissive")
+    assert problem.message.startswith("SyntaxError: ")
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["var o = {}; for ([a, b] in o) {}", "var a = arguments;", "<!-- hi\nvar a = 1;"],
+)
+def test_permissive_accepts_what_only_njs_refuses(code: str) -> None:
     assert check_code(code, profile="permissive") == []
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -42,6 +43,12 @@ _STRICT_RESERVED = frozenset(
     {"implements", "interface", "let", "package", "private", "protected", "public", "static"}
 )
 _RESTRICTED_NAMES = frozenset({"eval", "arguments"})
+_LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+_JUMPS = {
+    "return_statement": "return",
+    "break_statement": "break",
+    "continue_statement": "continue",
+}
 _CACHE_SIZE = 256
 
 NUL_MESSAGE = "SyntaxError: the function code contains a NUL character, which cfmock cannot run"
@@ -113,7 +120,15 @@ def _check(code: str, syntax_only: bool = False) -> tuple[Problem, ...]:
         position, message = nul, NUL_MESSAGE
     else:
         tree = parser().parse(source)
-        problems = _Walk(source, syntax_only).problems(tree.root_node)
+        walk = _Walk(source, syntax_only)
+        problems = list(walk.problems(tree.root_node))
+        if tree.root_node.has_error or not problems:
+            # tree-sitter recovers from a syntax error in its own way, and accepts a few things
+            # no engine does; QuickJS's parser, like njs's, stops at the first bad token.
+            located = _first_parse_error(source, tree.root_node, syntax_only)
+            if located is not None:
+                problems = [found for found in problems if found not in walk.parse_errors]
+                problems.append(located)
         # The earliest offending token wins; of two at one place, the one found first.
         found = min(((at, order, text) for order, (at, text) in enumerate(problems)), default=None)
         if found is None:
@@ -123,6 +138,80 @@ def _check(code: str, syntax_only: bool = False) -> tuple[Problem, ...]:
     column = len(source[line_start:position].decode("utf-8", errors="replace")) + 1
     line = source.count(b"\n", 0, position) + 1
     return (Problem(line, column, f"{message} in {line}"),)
+
+
+_QUICKJS_LOCATION = re.compile(r"\n\s+at <input>:(\d+):(\d+)")
+_NOT_RUN = "throw null;\n"
+"""Put before the code QuickJS parses: a script is parsed whole before it runs, and then this
+line stops it before any of the code can run (function declarations are only hoisted)."""
+_STRICT = "'use strict'; "
+"""For the permissive profile, which runs the code as strict-mode QuickJS. The faithful one
+parses sloppily: QuickJS's strict mode refuses a few names njs accepts (`yield`, parameters
+called `eval`), and the walk has njs's own strict-mode rules."""
+_HEADER_LINES = 1
+
+
+def _first_parse_error(source: bytes, root: Node, strict: bool) -> _Found | None:
+    """Where QuickJS's parser stops on *source*, in njs's words; None when it parses."""
+    import _quickjs
+
+    # Top-level imports, which a script cannot hold, are blanked in place so that every
+    # position stays where it is.
+    body = bytearray(source)
+    for node in root.children:
+        if node.type == "import_statement":
+            for index in range(node.start_byte, node.end_byte):
+                if body[index] not in b"\r\n":
+                    body[index] = 0x20
+    try:
+        header = (_STRICT if strict else "") + _NOT_RUN
+        _quickjs.Context().eval(header + bytes(body).decode("utf-8", errors="replace"))
+    except Exception as error:  # noqa: BLE001 - deep nesting may overflow QuickJS's stack
+        text = str(error)
+    else:  # pragma: no cover - the first line always throws
+        return None
+    if not text.startswith("SyntaxError"):
+        return None
+    match = _QUICKJS_LOCATION.search(text)
+    if match is None:
+        return None
+    kind = text.partition("\n")[0]
+    line, column = int(match.group(1)) - _HEADER_LINES, int(match.group(2))
+    lines = source.split(b"\n")
+    if not 1 <= line <= len(lines) or column - 1 > len(lines[line - 1]):
+        return (len(source), _ending(kind))
+    position = sum(len(earlier) + 1 for earlier in lines[: line - 1]) + column - 1
+    rest = lines[line - 1][column - 1 :].rstrip(b"\r").decode("utf-8", errors="replace")
+    if position >= len(source.rstrip()):
+        return (len(source), _ending(kind))
+    if kind.startswith("SyntaxError: unexpected end of string"):
+        if rest.startswith("`"):
+            return (position, "SyntaxError: Unterminated template literal")
+        return (position, f'SyntaxError: Unterminated string "{rest}"')
+    if "in regexp" in kind or "end of regexp" in kind:
+        return (position, f'SyntaxError: Unterminated RegExp "{rest}"')
+    if "number literal" in kind:
+        # njs reads the digits as a number, then fails at the first character after them,
+        # unless no number may stand there at all (`var 1a`): then at the number.
+        digits = len(rest) - len(rest.lstrip("0123456789."))
+        before = source[:position].rstrip().rsplit(None, 1)[-1:] or [b""]
+        if before[0] in (b"var", b"let", b"const", b"function") or digits == len(rest):
+            return (position, f'SyntaxError: Unexpected token "{rest[:digits] or rest[:1]}"')
+        return (position + digits, f'SyntaxError: Unexpected token "{rest[digits]}"')
+    if kind.startswith("SyntaxError: unexpected end of comment"):
+        return (position, 'SyntaxError: Unexpected token "/*"')
+    leaf = root.descendant_for_byte_range(position, position)
+    if leaf is not None and leaf.start_byte == position and leaf.child_count == 0 and leaf.text:
+        token = leaf.text.decode("utf-8", errors="replace")
+    else:
+        token = rest[:1]
+    return (position, f'SyntaxError: Unexpected token "{token}"')
+
+
+def _ending(kind: str) -> str:
+    if "catch or finally" in kind:
+        return "SyntaxError: Missing catch or finally after try"
+    return "SyntaxError: Unexpected end of input"
 
 
 def cache_info() -> functools._CacheInfo:
@@ -164,6 +253,8 @@ class _Walk:
         self.source = source
         self.syntax_only = syntax_only
         self.in_function = False
+        self.parse_errors: list[_Found] = []
+        """What tree-sitter's own error recovery found, which QuickJS may place better."""
 
     def problems(self, root: Node) -> Iterator[_Found]:
         # An explicit stack: deeply nested code must not exhaust Python's recursion limit.
@@ -189,12 +280,16 @@ class _Walk:
     def _node(self, node: Node, is_async: bool | None, in_args: bool) -> Iterator[_Found]:
         kind = node.type
         if node.is_missing:
-            yield self._unexpected(self._leaf_after(node))
+            found = self._unexpected(self._leaf_after(node))
+            self.parse_errors.append(found)
+            yield found
         elif not node.is_named:
             # Punctuation and keywords (`class`, `import`…) matter only inside their node.
             return
         elif kind == "ERROR":
-            yield self._unexpected(self._error_token(node))
+            found = self._unexpected(self._error_token(node))
+            self.parse_errors.append(found)
+            yield found
         elif self.syntax_only:
             return
         elif kind == "await_expression":
@@ -231,6 +326,8 @@ class _Walk:
             yield from self._delete(node)
         elif kind == "update_expression":
             yield from self._update(node)
+        elif kind in _JUMPS:
+            yield from self._jump(node)
         elif kind == "html_comment":
             # njs knows no HTML-like comments: `<!--` fails at `<`, `-->` at `>`.
             at = node.start_byte + (2 if self._text(node).startswith("--") else 0)
@@ -386,6 +483,26 @@ class _Walk:
             where = "prefix" if node.children[0].type in ("++", "--") else "postfix"
             message = f"ReferenceError: Invalid left-hand side in {where} operation"
             yield self._at(node, message)
+
+    def _jump(self, node: Node) -> Iterator[_Found]:
+        # `return` needs a function around it, `continue` a loop, an unlabelled `break` a loop
+        # or a switch, all within the nearest function.
+        word = _JUMPS[node.type]
+        if word == "break" and node.child_by_field_name("label") is not None:
+            return
+        targets = {
+            "return": _FUNCTIONS,
+            "continue": _LOOPS,
+            "break": _LOOPS | {"switch_statement"},
+        }[word]
+        current = node.parent
+        while current is not None:
+            if current.type in targets:
+                return
+            if current.type in _FUNCTIONS:
+                break
+            current = current.parent
+        yield self._at(node, f"SyntaxError: Illegal {word} statement")
 
     def _forbidden(self, name: Node, where: str) -> _Found:
         return self._at(name, f'SyntaxError: Identifier "{self._text(name)}" is forbidden {where}')
