@@ -103,3 +103,64 @@ def test_a_strict_mode_refusal_is_the_test_answer() -> None:
         "SyntaxError: Delete of an unqualified identifier in 2"
     )
     assert result["ConnectionFunctionExecutionLogs"] == []
+
+
+# Syntax errors proper: where the parser stops, and what njs says there.
+PARSE_ERRORS = [
+    ("var s = 'abc", 'SyntaxError: Unterminated string "\'abc" in 1'),
+    ("var s = `abc", "SyntaxError: Unterminated template literal in 1"),
+    ("var r = /abc", 'SyntaxError: Unterminated RegExp "/abc" in 1'),
+    ("/* abc", 'SyntaxError: Unexpected token "/*" in 1'),
+    ("var x = 1 +", "SyntaxError: Unexpected end of input in 1"),
+    ("var a = {b: 1,, c: 2};", 'SyntaxError: Unexpected token "," in 1'),
+    ("if (a) }", 'SyntaxError: Unexpected token "}" in 1'),
+    ("var x = 1e;", 'SyntaxError: Unexpected token "e" in 1'),
+    ("var 1a = 2;", 'SyntaxError: Unexpected token "1" in 1'),
+    ("a => {", "SyntaxError: Unexpected end of input in 1"),
+    ("x = @;", 'SyntaxError: Unexpected token "@" in 1'),
+    ("function connectionHandler(c) { c.allow( }", 'SyntaxError: Unexpected token "}" in 1'),
+    ("var x = 1;\n}", 'SyntaxError: Unexpected token "}" in 2'),
+    ("try { }", "SyntaxError: Missing catch or finally after try in 1"),
+    ("return 1;", "SyntaxError: Illegal return statement in 1"),
+    ("{ return; }", "SyntaxError: Illegal return statement in 1"),
+    ("break;", "SyntaxError: Illegal break statement in 1"),
+    ("continue;", "SyntaxError: Illegal continue statement in 1"),
+    ("switch (1) { case 1: continue; }", "SyntaxError: Illegal continue statement in 1"),
+    (
+        "function f() { for (;;) { var g = function () { continue; }; } }",
+        "SyntaxError: Illegal continue statement in 1",
+    ),
+    ("x.;", 'SyntaxError: Unexpected token ";" in 1'),
+    ("var x = y ? 1;", 'SyntaxError: Unexpected token ";" in 1'),
+    ("new;", 'SyntaxError: Unexpected token ";" in 1'),
+    ("var a = 1;\n\n  var b = 'é' +;", 'SyntaxError: Unexpected token ";" in 3'),
+]
+
+PARSED = [
+    "a: { break a; }",
+    "var f = () => { return 1; };",
+    "switch (1) { case 1: break; }",
+    "for (var k in {}) { if (k) continue; else break; }",
+    "function f() { return; }",
+    "function f() { if (false) { function g() {} } }",
+]
+
+
+@pytest.mark.parametrize(("code", "message"), PARSE_ERRORS, ids=[c for c, _ in PARSE_ERRORS])
+def test_a_syntax_error_is_placed_where_njs_stops(code: str, message: str) -> None:
+    (problem,) = check_code(code)
+    assert problem.message == message
+
+
+@pytest.mark.parametrize("code", PARSED)
+def test_jumps_where_they_belong_parse(code: str) -> None:
+    assert check_code(code) == []
+
+
+def test_the_parse_never_runs_the_code() -> None:
+    # The code QuickJS parses to place an error must not run: no side effect can escape, and
+    # an endless loop at the top level does not hang the check.
+    assert check_code("while (true) {}\nvar x = ;")[0].message == (
+        'SyntaxError: Unexpected token ";" in 2'
+    )
+    assert check_code("while (true) {}") == []
