@@ -76,7 +76,7 @@ REFUSED = [
     ("const {...r} = c;", 'SyntaxError: Token "..." not supported in this version', 1),
     ("const {\n  a,\n} = c;", 'SyntaxError: Token "a" not supported in this version', 2),
     ("const [a, ...r] = c;", 'SyntaxError: Token "a" not supported in this version', 1),
-    ("for (var [k, v] in o) {}", 'SyntaxError: Token "k" not supported in this version', 1),
+    ("for (var [k, v] in o) {}", 'SyntaxError: Token "[" not supported in this version', 1),
     # destructuring parameters
     ("function f({a}) {}", 'SyntaxError: Token "{" not supported in this version', 1),
     ("function f([a]) {}", 'SyntaxError: Token "[" not supported in this version', 1),

@@ -164,3 +164,78 @@ def test_the_parse_never_runs_the_code() -> None:
         'SyntaxError: Unexpected token ";" in 2'
     )
     assert check_code("while (true) {}") == []
+
+
+# Rules njs applies that a modern grammar does not, each checked against njs.
+NJS_RULES = [
+    (
+        "var s = '\\8';",
+        "SyntaxError: The escapes \\8 and \\9 can't be used in untagged template literals or in strict mode code in 1",
+    ),
+    (
+        "var s = `\\9`;",
+        "SyntaxError: The escapes \\8 and \\9 can't be used in untagged template literals or in strict mode code in 1",
+    ),
+    (
+        "var a = -2 ** 2;",
+        "SyntaxError: Either left-hand side or entire exponentiation must be parenthesized in 1",
+    ),
+    (
+        "var x = typeof 2 ** 2;",
+        "SyntaxError: Either left-hand side or entire exponentiation must be parenthesized in 1",
+    ),
+    (
+        "function f() { return super.x; }",
+        'SyntaxError: Token "super" not supported in this version in 1',
+    ),
+    ("var \\u0062 = 1;", 'SyntaxError: Unexpected token "\\" in 1'),
+    ("var o = {\\u0061: 1};", 'SyntaxError: Unexpected token "\\" in 1'),
+    (
+        "if (true) function f() {}",
+        "SyntaxError: Functions can only be declared at top level or inside a block in 1",
+    ),
+    (
+        "while (false) function f() {}",
+        "SyntaxError: Functions can only be declared at top level or inside a block in 1",
+    ),
+    (
+        "if (1) {} else function g() {}",
+        "SyntaxError: Functions can only be declared at top level or inside a block in 1",
+    ),
+    ("for (var [a] in {}) {}", 'SyntaxError: Token "[" not supported in this version in 1'),
+    (
+        "async function f(g, h, x) { g(await x, h(1)); }",
+        "SyntaxError: await in arguments not supported in 1",
+    ),
+    (
+        "async function f(g, h, k, x) { g(h(1), k(await x)); }",
+        "SyntaxError: await in arguments not supported in 1",
+    ),
+    (
+        "async function f(g, h, x) { g(h(await x)); }",
+        "SyntaxError: await in arguments not supported in 1",
+    ),
+]
+
+NJS_ACCEPTS = [
+    "var a = (-2) ** 2; var b = -(2 ** 2); var c = 2 ** -2;",
+    "var t = f`\\8`;",
+    # njs has one "inside arguments" flag, cleared when any argument list closes: an `await`
+    # after an inner call's arguments is not seen as an argument (njs 0.7.9 and 0.8.x).
+    "async function f(g, h, x) { g(h(1), await x); }",
+    "async function f(g, h, x) { g(h(1) + await x); }",
+    "async function f(g, F, x) { g(new F(1), await x); }",
+    "async function f(g, h, x) { g(`${h(1)}`, await x); }",
+    "async function f(g, h, x) { g(h(1), [await x]); }",
+]
+
+
+@pytest.mark.parametrize(("code", "message"), NJS_RULES, ids=[c for c, _ in NJS_RULES])
+def test_njs_rules_a_modern_grammar_lacks(code: str, message: str) -> None:
+    (problem,) = check_code(code)
+    assert problem.message == message
+
+
+@pytest.mark.parametrize("code", NJS_ACCEPTS)
+def test_what_njs_accepts_in_those_places(code: str) -> None:
+    assert check_code(code) == []

@@ -44,6 +44,16 @@ _STRICT_RESERVED = frozenset(
 )
 _RESTRICTED_NAMES = frozenset({"eval", "arguments"})
 _LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+_STATEMENT_BODIES = frozenset(
+    {
+        "if_statement",
+        "else_clause",
+        "while_statement",
+        "do_statement",
+        "for_statement",
+        "for_in_statement",
+    }
+)
 _JUMPS = {
     "return_statement": "return",
     "break_statement": "break",
@@ -283,6 +293,8 @@ class _Walk:
             found = self._unexpected(self._leaf_after(node))
             self.parse_errors.append(found)
             yield found
+        elif kind == "super":
+            yield self._not_supported(node)
         elif not node.is_named:
             # Punctuation and keywords (`class`, `import`…) matter only inside their node.
             return
@@ -295,7 +307,7 @@ class _Walk:
         elif kind == "await_expression":
             if not is_async:
                 yield self._at(node, "SyntaxError: await is only valid in async functions")
-            elif in_args:
+            elif in_args and not _argument_list_closed_before(node):
                 yield self._at(node, "SyntaxError: await in arguments not supported")
         elif kind == "arguments":
             yield from self._holes(node)
@@ -313,15 +325,41 @@ class _Walk:
                 yield self._forbidden(name, "in var declaration")
         elif kind == "function_declaration":
             name = node.child_by_field_name("name")
-            if name is not None and self._text(name) in _RESTRICTED_NAMES:
+            if _parent_type(node) in _STATEMENT_BODIES:
+                message = "Functions can only be declared at top level or inside a block"
+                yield self._at(node, f"SyntaxError: {message}")
+            elif name is not None and self._text(name) in _RESTRICTED_NAMES:
                 yield self._forbidden(name, "in function declaration")
         elif kind == "assignment_expression":
             yield from self._assignment(node)
         elif kind == "formal_parameters":
             yield from self._parameters(node)
             yield from self._duplicates(node)
-        elif kind == "identifier":
-            yield from self._identifier(node)
+        elif kind in ("identifier", "property_identifier", "shorthand_property_identifier"):
+            backslash = self._text(node).find("\\")
+            if backslash >= 0:
+                # njs reads identifiers without escapes: the backslash is a token of its own.
+                yield (node.start_byte + backslash, 'SyntaxError: Unexpected token "\\"')
+            elif kind == "identifier":
+                yield from self._identifier(node)
+        elif kind == "escape_sequence" and self._text(node) in ("\\8", "\\9"):
+            parent = node.parent
+            if not (
+                parent is not None
+                and parent.type == "template_string"
+                and _parent_type(parent) == "call_expression"
+            ):
+                message = (
+                    "The escapes \\8 and \\9 can't be used in untagged template literals or in "
+                    "strict mode code"
+                )
+                yield self._at(node, f"SyntaxError: {message}")
+        elif kind == "binary_expression":
+            operator = node.child_by_field_name("operator")
+            left = node.child_by_field_name("left")
+            if _type(operator) == "**" and _type(left) == "unary_expression":
+                message = "Either left-hand side or entire exponentiation must be parenthesized"
+                yield self._at(node, f"SyntaxError: {message}")
         elif kind == "unary_expression":
             yield from self._delete(node)
         elif kind == "update_expression":
@@ -383,7 +421,8 @@ class _Walk:
         if _type(left) in _PATTERNS:
             assert left is not None
             if node.child_by_field_name("kind") is not None:
-                yield self._not_supported(self._first_inside(left))
+                # Unlike a declaration's pattern (`var [a] = …`), njs names the bracket here.
+                yield self._not_supported(left.children[0])
             else:
                 opening = self._text(left.children[0])
                 message = f'ReferenceError: Invalid left-hand side "{opening}" in for-in statement'
@@ -629,6 +668,29 @@ class _Walk:
             # An operator without its right operand (`x = ;`): the token after it is wrong.
             return self._leaf_after(node)
         return leaves[0] if leaves else self._leaf_after(node)
+
+
+def _argument_list_closed_before(node: Node) -> bool:
+    """Whether an argument list ends between the one around *node* opening and *node*.
+
+    njs marks "inside arguments" with one flag, set when an argument list opens and cleared
+    when any closes: in `g(h(1), await x)` the `await` is no longer seen as an argument.
+    """
+    around = node.parent
+    while around is not None and around.type != "arguments":
+        around = around.parent
+    if around is None:
+        return False
+    stack = list(around.children)
+    while stack:
+        current = stack.pop()
+        if current.start_byte >= node.start_byte:
+            continue
+        if current.type == "arguments" and current.end_byte <= node.start_byte:
+            return True
+        if current.type not in _FUNCTIONS:
+            stack.extend(current.children)
+    return False
 
 
 def _type(node: Node | None) -> str:
