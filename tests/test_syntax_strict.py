@@ -166,15 +166,20 @@ def test_the_parse_never_runs_the_code() -> None:
     assert check_code("while (true) {}") == []
 
 
+ESCAPES = (
+    "SyntaxError: The escapes \\8 and \\9 can't be used in untagged template literals or in "
+    "strict mode code in 1"
+)
+
 # Rules njs applies that a modern grammar does not, each checked against njs.
 NJS_RULES = [
     (
         "var s = '\\8';",
-        "SyntaxError: The escapes \\8 and \\9 can't be used in untagged template literals or in strict mode code in 1",
+        ESCAPES,
     ),
     (
         "var s = `\\9`;",
-        "SyntaxError: The escapes \\8 and \\9 can't be used in untagged template literals or in strict mode code in 1",
+        ESCAPES,
     ),
     (
         "var a = -2 ** 2;",
