@@ -1,10 +1,13 @@
 # ruff: noqa: E501 -- a table of JavaScript snippets, one per line
-"""The module surface of cloudfront-js-2.0 (spec runtime-2.0 §4.2-4.5): Buffer, TextEncoder and
-TextDecoder, querystring, atob and btoa, one case per documented function or behaviour.
+"""The module surface of cloudfront-js-2.0 (spec runtime-2.0 §4.1-4.5): crypto, Buffer,
+TextEncoder and TextDecoder, querystring, atob and btoa, one case per documented function or
+behaviour, all under the default faithful profile (the built-ins absent.json lists are gone when
+the modules load).
 
-Expected values are computed in Python where Python has the codec (base64, hex, UTF-8,
-percent-encoding, struct); the rest are njs 0.8.2's (src/njs_buffer.c, src/njs_encoding.c,
-external/njs_query_string_module.c and their unit tests).
+Expected values are computed in Python where Python has the codec (hashlib, hmac, base64, hex,
+UTF-8, percent-encoding, struct); the rest are njs 0.8.2's (src/njs_buffer.c,
+src/njs_encoding.c, external/njs_crypto_module.c, external/njs_query_string_module.c and their
+unit tests).
 """
 
 from __future__ import annotations
