@@ -195,7 +195,9 @@ def test_imports_keep_line_numbers() -> None:
     # The bindings are declared at the start of line 1; each import is blanked where it stood.
     assert script.splitlines() == [
         "'use strict';const cf = __cfmock_import(\"cloudfront\");"
-        'const q = __cfmock_import("x");' + " " * len("import cf from 'cloudfront';"),
+        'const q = __cfmock_import("x");delete this.__cfmock_import;'
+        + " "
+        * len("import cf from 'cloudfront';"),
         " " * len('import * as q from "x";'),
         "const a = 1;",
     ]

@@ -15,6 +15,10 @@ import json
 from cfmock._runtime import syntax
 
 _CACHE_SIZE = 256
+_HIDE = "delete this.__cfmock_import;"
+"""Once the imports are resolved, the lookup leaves the global object (at the top level of a
+script, ``this`` is the global object and no declaration can shadow it)."""
+_HEADER = "'use strict';" + _HIDE
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -27,7 +31,7 @@ def to_script(code: str) -> str:
     engine to refuse.
     """
     if "import" not in code:
-        return "'use strict';" + code
+        return _HEADER + code
     source = code.encode("utf-8", errors="surrogatepass")
     tree = syntax.parser().parse(source)
     declarations: list[str] = []
@@ -40,9 +44,9 @@ def to_script(code: str) -> str:
             if edited[index] not in b"\r\n":
                 edited[index] = 0x20
     if not declarations:
-        return "'use strict';" + code
+        return _HEADER + code
     body = bytes(edited).decode("utf-8", errors="surrogatepass")
-    return "'use strict';" + "".join(declarations) + body
+    return "'use strict';" + "".join(declarations) + _HIDE + body
 
 
 def _declarations(node: syntax.Node, source: bytes) -> list[str]:

@@ -673,8 +673,9 @@ class _Walk:
 def _argument_list_closed_before(node: Node) -> bool:
     """Whether an argument list ends between the one around *node* opening and *node*.
 
-    njs marks "inside arguments" with one flag, set when an argument list opens and cleared
-    when any closes: in `g(h(1), await x)` the `await` is no longer seen as an argument.
+    njs marks "inside arguments" with one flag, set when an argument is parsed and cleared when
+    a list of them ends: in `g(h(1), await x)` the `await` is no longer seen as an argument,
+    in `g(h(), await x)` it still is.
     """
     around = node.parent
     while around is not None and around.type != "arguments":
@@ -686,7 +687,12 @@ def _argument_list_closed_before(node: Node) -> bool:
         current = stack.pop()
         if current.start_byte >= node.start_byte:
             continue
-        if current.type == "arguments" and current.end_byte <= node.start_byte:
+        if (
+            current.type == "arguments"
+            and current.end_byte <= node.start_byte
+            and any(child.type != "comment" for child in current.named_children)
+        ):
+            # An empty list, `h()`, parses no argument and leaves the flag as it was.
             return True
         if current.type not in _FUNCTIONS:
             stack.extend(current.children)

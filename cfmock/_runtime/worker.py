@@ -62,7 +62,7 @@ MAX_CUSTOM_DATA_BYTES = 800
 """``logCustomData`` keeps at most this many bytes of UTF-8."""
 MAX_ERROR_BYTES = 10_240
 """An error message is cut at this many bytes of UTF-8."""
-JOBS_PER_MEMORY_CHECK = 1024
+JOBS_PER_MEMORY_CHECK = 128
 """Promise jobs between two looks at the memory in use (a look costs a walk of the heap)."""
 BACKSTOP_SECONDS = 30
 """A run still going after this long ends the worker itself (only when no parent killed it)."""

@@ -295,9 +295,8 @@
   };
 
   // The faithful profile: the built-ins CloudFront's runtime lacks are not there.
+  // Methods first: some owners (Iterator.prototype) are reached through a global that goes.
   function restrict() {
-    const globals = absent.globals;
-    for (let i = 0; i < globals.length; i++) delete global[globals[i]];
     const owners = objectKeys(absent.methods);
     for (let i = 0; i < owners.length; i++) {
       const path = owners[i].split(".");
@@ -306,7 +305,32 @@
       const names = absent.methods[owners[i]];
       for (let j = 0; j < names.length; j++) delete owner[names[j]];
     }
+    const globals = absent.globals;
+    for (let i = 0; i < globals.length; i++) delete global[globals[i]];
+    defineProperty(global, "RegExp", { value: FaithfulRegExp, writable: true, configurable: true });
+    defineProperty(RealRegExp.prototype, "constructor", {
+      value: FaithfulRegExp,
+      writable: true,
+      configurable: true,
+    });
   }
+
+  // njs's regular expressions take the flags g, i, m and y only; a literal with another is
+  // refused at load time, and a RegExp built at run time throws njs's text.
+  const RealRegExp = RegExp;
+  function FaithfulRegExp(pattern, flags) {
+    if (flags !== undefined) {
+      const text = StringOf(flags);
+      for (let i = 0; i < text.length; i++) {
+        if (indexOf("gimy", sliceString(text, i, i + 1)) === -1) {
+          throw new SyntaxError(`Invalid RegExp flags "${sliceString(text, 0, i + 1)}"`);
+        }
+      }
+    }
+    const args = flags === undefined ? [pattern] : [pattern, flags];
+    return construct(RealRegExp, args, new.target === undefined ? RealRegExp : new.target);
+  }
+  FaithfulRegExp.prototype = RealRegExp.prototype;
 
   // Math.random seeded from the run's start time (seed_random): mulberry32, 53 bits a number.
   function seedRandom(seed) {
