@@ -15,6 +15,7 @@ from cfmock._mock import mock_connection_functions
 
 if TYPE_CHECKING:
     from cfmock._cloudfront.kvs import KeyValueStore
+    from cfmock._cloudfront.trust_stores import TrustStore
     from cfmock._cloudfront.values import (
         ConnectionFunction,
         FunctionConfig,
@@ -42,6 +43,7 @@ __all__ = [
     "Stage",
     "StageVersion",
     "Status",
+    "TrustStore",
     "check_code",
     "mock_connection_functions",
 ]
@@ -62,6 +64,7 @@ _LAZY = {
     "Stage": "cfmock._cloudfront.values",
     "StageVersion": "cfmock._cloudfront.values",
     "Status": "cfmock._cloudfront.values",
+    "TrustStore": "cfmock._cloudfront.trust_stores",
     "check_code": "cfmock._runtime.syntax",
 }
 

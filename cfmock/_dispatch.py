@@ -20,6 +20,7 @@ from botocore.model import OperationModel, ServiceModel
 from cfmock._cloudfront.backend import Backend
 from cfmock._cloudfront.function_operations import OPERATIONS, Operation, handles
 from cfmock._cloudfront.kvs_operations import CONTROL_PLANE, DATA_PLANE
+from cfmock._cloudfront.trust_store_operations import OPERATIONS as TRUST_STORE_OPERATIONS
 from cfmock._cloudfront.values import RecordedCall
 from cfmock._wire import restjson, restxml
 from cfmock._wire.http import HttpRequest, HttpResponse
@@ -39,7 +40,7 @@ class _Service:
 
 SERVICES: dict[str, _Service] = {
     CLOUDFRONT: _Service(
-        {**OPERATIONS, **CONTROL_PLANE},
+        {**OPERATIONS, **CONTROL_PLANE, **TRUST_STORE_OPERATIONS},
         restxml.parse_request,
         restxml.serialize_response,
         restxml.serialize_error,

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from cfmock._cloudfront.kvs import KeyValueStore, check_contents
+from cfmock._cloudfront.trust_stores import BundleLocation, TrustStore
 from cfmock._cloudfront.values import (
     RUNTIME,
     ConnectionFunction,
@@ -19,6 +20,7 @@ from cfmock.exceptions import (
     InvalidSeedError,
     ServiceError,
     StoreNotFoundError,
+    TrustStoreNotFoundError,
 )
 
 if TYPE_CHECKING:
@@ -200,6 +202,83 @@ class CloudFrontMock:
         """Make a ``PROVISIONING`` store ``READY`` now."""
         store = self.key_value_store(name_or_arn, account_id)
         return self._backend.stores.mark_ready(store.account_id, store.name)
+
+    # -- trust stores -------------------------------------------------------------------------
+
+    def put_ca_bundle(
+        self,
+        bucket: str,
+        key: str,
+        pem: str | bytes,
+        *,
+        region: str = "us-east-1",
+        version: str | None = None,
+    ) -> None:
+        """Seed the S3 object a trust store's ``CaCertificatesBundleS3Location`` names.
+
+        Create/UpdateTrustStore read seeded objects first (the newest for a bucket and key, or
+        the one with the ``Version`` asked for), then moto's S3 when ``mock_aws`` is active.
+        """
+        if not bucket or not key:
+            raise InvalidSeedError(
+                ServiceError("InvalidArgument", "A CA bundle needs a bucket and a key.")
+            )
+        data = pem.encode("utf-8") if isinstance(pem, str) else bytes(pem)
+        self._backend.trust_stores.put_bundle(bucket, key, data, region, version)
+
+    def add_trust_store(
+        self,
+        name: str,
+        pem: str | bytes,
+        *,
+        use_ocsp: bool = False,
+        tags: Mapping[str, str] | None = None,
+        active: bool = True,
+        account_id: str | None = None,
+    ) -> TrustStore:
+        """Create a trust store from *pem* directly, as CreateTrustStore would from S3.
+
+        With ``active=True`` (the default) it is settled at once (``active``, or ``failed``
+        with its ``Reason`` for a bundle CloudFront would refuse); ``active=False`` leaves it
+        ``pending`` until a read settles it. Anything else CloudFront would refuse raises
+        :class:`~cfmock.exceptions.InvalidSeedError`.
+        """
+        account = account_id or self.account_id
+        data = pem.encode("utf-8") if isinstance(pem, str) else bytes(pem)
+        location = BundleLocation("cfmock-seeded", f"{name}.pem", "us-east-1")
+        try:
+            store = self._backend.trust_stores.create(
+                account,
+                name,
+                location,
+                use_ocsp=use_ocsp,
+                tags=list((tags or {}).items()),
+                bundle=data,
+            )
+        except ServiceError as error:
+            raise InvalidSeedError(error) from None
+        if active:
+            self._backend.trust_stores.settle(account)
+            store = self._backend.trust_stores.by_id(account, store.id)
+        return store
+
+    def trust_stores(self, account_id: str | None = None) -> list[TrustStore]:
+        """All trust stores of the account, oldest first."""
+        return self._backend.trust_stores.list(account_id or self.account_id)
+
+    def trust_store(self, identifier: str, account_id: str | None = None) -> TrustStore:
+        """The trust store with this ID, ARN or name; :class:`TrustStoreNotFoundError` if none."""
+        account = account_id or self.account_id
+        try:
+            return self._backend.trust_stores.resolve(account, identifier)
+        except ServiceError:
+            raise TrustStoreNotFoundError(
+                f"cfmock: no trust store {identifier!r} in account {account}"
+            ) from None
+
+    def finish_trust_stores(self, account_id: str | None = None) -> None:
+        """Settle every ``pending`` trust store now (to ``active`` or ``failed``)."""
+        self._backend.trust_stores.settle(account_id)
 
 
 def _check_seed_text(data: Mapping[str, str]) -> None:

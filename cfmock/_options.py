@@ -50,6 +50,22 @@ class MockOptions:
     """Give the LIVE stage the DEVELOPMENT ETag at publish time, instead of LIVE's own
     version sequence (``ETVPDKIKX0DER`` on the first publish, then the next token each time)."""
 
+    trust_store_delay: float = 0.0
+    """Seconds a created or updated trust store reports Status ``pending`` before it settles
+    to ``active`` (or ``failed``). With 0 the write says ``pending`` and the next read settles."""
+
+    max_trust_stores: int = 20
+    """Trust stores per account (CloudFront's adjustable quota); one more is
+    ``EntityLimitExceeded``."""
+
+    strict_ca_bundles: bool = False
+    """Refuse a CA bundle CloudFront would not accept with ``InvalidArgument`` at the call,
+    instead of letting the trust store settle to ``failed`` with a ``Reason``."""
+
+    require_us_east_1_bundles: bool = False
+    """Refuse a CA bundle location whose ``Region`` is not ``us-east-1`` (one report says the
+    console insists on it; the API's own users pass other regions)."""
+
     intercept_requests: bool = False
     """Also answer CloudFront calls made with the ``requests`` library (through ``responses``;
     needs ``cfmock[requests]``). Off by default: it makes each activation about 0.15 ms slower."""
@@ -99,16 +115,18 @@ class MockOptions:
         _check_int("max_functions", self.max_functions, 0, None)
         if self.max_comment_length is not None:
             _check_int("max_comment_length", self.max_comment_length, 0, None)
-        delay: object = self.publish_delay
-        if (
-            isinstance(delay, bool)
-            or not isinstance(delay, (int, float))
-            or not math.isfinite(delay)
-            or delay < 0
-        ):
-            raise CfmockError(
-                f"cfmock: publish_delay must be a finite number of seconds >= 0, got {delay!r}"
-            )
+        for name in ("publish_delay", "trust_store_delay"):
+            delay: object = getattr(self, name)
+            if (
+                isinstance(delay, bool)
+                or not isinstance(delay, (int, float))
+                or not math.isfinite(delay)
+                or delay < 0
+            ):
+                raise CfmockError(
+                    f"cfmock: {name} must be a finite number of seconds >= 0, got {delay!r}"
+                )
+        _check_int("max_trust_stores", self.max_trust_stores, 0, None)
         _check_profile("runtime_profile", self.runtime_profile)
         profiles: object = self.function_profiles
         if not isinstance(profiles, Mapping):
@@ -130,6 +148,8 @@ class MockOptions:
             "live_etag_follows_development",
             "intercept_requests",
             "strict_compute",
+            "strict_ca_bundles",
+            "require_us_east_1_bundles",
             "error_message_prefix",
             "check_kvs_argument",
             "seed_random",

@@ -15,6 +15,7 @@ __all__ = [
     "FunctionNotFoundError",
     "InvalidSeedError",
     "NotStartedError",
+    "TrustStoreNotFoundError",
     "ServiceError",
     "StoreNotFoundError",
     "UnsupportedFeatureError",
@@ -38,6 +39,10 @@ class FunctionNotFoundError(CfmockError, LookupError):
 
 class StoreNotFoundError(CfmockError, LookupError):
     """The handle was asked for a KeyValueStore that the mock does not hold."""
+
+
+class TrustStoreNotFoundError(CfmockError, LookupError):
+    """The handle was asked for a trust store that the mock does not hold."""
 
 
 class UnsupportedOperationError(CfmockError):

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from cfmock._cloudfront import tokens, validation
 from cfmock._cloudfront.kvs import KeyValueStore, KeyValueStores
 from cfmock._cloudfront.paging import OrderedIndex, decode_marker, encode_marker
+from cfmock._cloudfront.trust_stores import TrustStores
 from cfmock._cloudfront.values import (
     ConnectionFunction,
     FunctionConfig,
@@ -76,14 +77,25 @@ class Backend:
         self._accounts: dict[str, _Account] = {}
         self._sequences = itertools.count(1)
         self.stores = KeyValueStores(self._lock, self._clock, self._store_in_use)
+        self.trust_stores = TrustStores(
+            self._lock,
+            self._clock,
+            self._rng,
+            delay=lambda: self.options.trust_store_delay,
+            max_per_account=lambda: self.options.max_trust_stores,
+            strict_bundles=lambda: self.options.strict_ca_bundles,
+            us_east_1_only=lambda: self.options.require_us_east_1_bundles,
+            in_use=lambda store: None,
+        )
         self.runs: deque[FunctionRun] = deque(maxlen=MAX_RUNS)
 
     # -- reads ------------------------------------------------------------------------------
 
     def accounts(self) -> list[str]:
-        """Every account that holds (or held) a function or a KeyValueStore, sorted."""
+        """Every account that holds (or held) a function, KeyValueStore or trust store, sorted."""
         with self._lock:
-            return sorted(set(self._accounts) | set(self.stores.accounts()))
+            held = set(self._accounts) | set(self.stores.accounts())
+            return sorted(held | set(self.trust_stores.accounts()))
 
     def functions(self, account_id: str) -> list[ConnectionFunction]:
         """Every function of *account_id*, oldest first."""

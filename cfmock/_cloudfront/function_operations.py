@@ -18,12 +18,15 @@ Params = dict[str, Any]
 Operation = Callable[[Backend, str, Params], Params]
 
 _FUNCTION_ARN_MARKER = ":connection-function/"
+_TRUST_STORE_ARN_MARKER = ":trust-store/"
 
 
 def handles(operation: str, params: Params) -> bool:
-    """Whether cfmock answers this call: tagging calls only for connection-function ARNs."""
+    """Whether cfmock answers this call: tagging calls only for the resources it holds
+    (connection functions and trust stores)."""
     if operation in _TAGGING_OPERATIONS:
-        return _FUNCTION_ARN_MARKER in params.get("Resource", "")
+        resource = params.get("Resource", "")
+        return _FUNCTION_ARN_MARKER in resource or _TRUST_STORE_ARN_MARKER in resource
     return True
 
 
@@ -66,7 +69,7 @@ def summary_to_wire(function: ConnectionFunction, version: StageVersion) -> Para
     }
 
 
-def _tags_from_wire(wire: Mapping[str, Any] | None) -> list[tuple[str, str | None]]:
+def tags_from_wire(wire: Mapping[str, Any] | None) -> list[tuple[str, str | None]]:
     return [(tag["Key"], tag.get("Value")) for tag in (wire or {}).get("Items") or []]
 
 
@@ -80,7 +83,7 @@ def _tags_to_wire(tags: Sequence[tuple[str, str | None]]) -> Params:
 
 
 def _create(backend: Backend, account_id: str, params: Params) -> Params:
-    tags = _tags_from_wire(params.get("Tags"))
+    tags = tags_from_wire(params.get("Tags"))
     function = backend.create(
         account_id,
         params["Name"],
@@ -163,18 +166,29 @@ def _test(backend: Backend, account_id: str, params: Params) -> Params:
 
 
 def _tag_resource(backend: Backend, account_id: str, params: Params) -> Params:
-    backend.tag(account_id, params["Resource"], _tags_from_wire(params["Tags"]))
+    tags = tags_from_wire(params["Tags"])
+    if _TRUST_STORE_ARN_MARKER in params["Resource"]:
+        backend.trust_stores.tag(account_id, params["Resource"], tags)
+    else:
+        backend.tag(account_id, params["Resource"], tags)
     return {}
 
 
 def _untag_resource(backend: Backend, account_id: str, params: Params) -> Params:
     keys = params["TagKeys"].get("Items") or []
-    backend.untag(account_id, params["Resource"], keys)
+    if _TRUST_STORE_ARN_MARKER in params["Resource"]:
+        backend.trust_stores.untag(account_id, params["Resource"], keys)
+    else:
+        backend.untag(account_id, params["Resource"], keys)
     return {}
 
 
 def _list_tags(backend: Backend, account_id: str, params: Params) -> Params:
-    return {"Tags": _tags_to_wire(backend.tags(account_id, params["Resource"]))}
+    if _TRUST_STORE_ARN_MARKER in params["Resource"]:
+        tags = backend.trust_stores.tags(account_id, params["Resource"])
+    else:
+        tags = backend.tags(account_id, params["Resource"])
+    return {"Tags": _tags_to_wire(tags)}
 
 
 _TAGGING_OPERATIONS = frozenset({"TagResource", "UntagResource", "ListTagsForResource"})

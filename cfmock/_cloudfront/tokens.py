@@ -57,3 +57,13 @@ def function_arn(account_id: str, function_id: str) -> str:
 def function_location(arn: str) -> str:
     """The ``Location`` header CreateConnectionFunction returns."""
     return f"https://cloudfront.amazonaws.com/2020-05-31/connection-function/{arn}"
+
+
+def new_trust_store_id(rng: random.Random) -> str:
+    """A trust store ID: ``ts_`` and 27 base62 characters, like the other new resources."""
+    return "ts_" + "".join(rng.choice(_BASE62) for _ in range(27))
+
+
+def trust_store_arn(account_id: str, trust_store_id: str) -> str:
+    """The ARN of a trust store: global, ending in its ID."""
+    return f"arn:aws:cloudfront::{account_id}:trust-store/{trust_store_id}"

@@ -103,7 +103,8 @@ class MockServer(Http1Server):
         for account in accounts:
             functions = backend.functions(account)
             stores = backend.stores.list(account)
-            if not functions and not stores:
+            trust_stores = backend.trust_stores.list(account)
+            if not functions and not stores and not trust_stores:
                 continue
             summary[account] = {
                 "connectionFunctions": [
@@ -119,6 +120,16 @@ class MockServer(Http1Server):
                 "keyValueStores": [
                     {"name": s.name, "arn": s.arn, "itemCount": len(s.data), "etag": s.data_etag}
                     for s in stores
+                ],
+                "trustStores": [
+                    {
+                        "id": t.id,
+                        "name": t.name,
+                        "status": t.status,
+                        "etag": t.etag,
+                        "numberOfCaCertificates": t.number_of_ca_certificates,
+                    }
+                    for t in trust_stores
                 ],
             }
         runs = [
@@ -146,7 +157,7 @@ class MockServer(Http1Server):
         dispatcher = self.dispatcher  # once: a reset does not reach a request in flight
         path = target.split("?", 1)[0]
         if path.startswith("/_cfmock/"):
-            return self._control(dispatcher, method, path)
+            return self._control(dispatcher, method, path, body)
         service = service_for_host(headers.get("host", ""), path)
         request = _http_request(method, target, headers, body)
         response = dispatcher.dispatch(request, service)
@@ -154,17 +165,70 @@ class MockServer(Http1Server):
             response, _ = refusal_response(request, service)
         return response
 
-    def _control(self, dispatcher: Dispatcher, method: str, path: str) -> HttpResponse:
+    def _control(self, dispatcher: Dispatcher, method: str, path: str, body: bytes) -> HttpResponse:
         if path == "/_cfmock/reset" and method == "POST":
             self.reset()
             return _json(200, {"reset": True})
         if path == "/_cfmock/state" and method == "GET":
             return _json(200, self.state(dispatcher))
+        if path == "/_cfmock/ca-bundles" and method == "POST":
+            return _seed_ca_bundle(dispatcher, body)
         payload = {
             "error": f"no control endpoint {printable(method)} {path}",
-            "endpoints": ["POST /_cfmock/reset", "GET /_cfmock/state"],
+            "endpoints": list(CONTROL_ENDPOINTS),
         }
         return replace(_json(404, payload), error_code="NotFound")
+
+
+CONTROL_ENDPOINTS = ("POST /_cfmock/reset", "GET /_cfmock/state", "POST /_cfmock/ca-bundles")
+"""The control API, under ``/_cfmock/`` on the server's own port."""
+
+
+def _seed_ca_bundle(dispatcher: Dispatcher, body: bytes) -> HttpResponse:
+    """``POST /_cfmock/ca-bundles``: the S3 object a trust store reads, as JSON
+    ``{"bucket", "key", "pem", "region"?, "version"?}`` (the handle's ``put_ca_bundle``)."""
+    try:
+        seed = json.loads(body)
+    except (ValueError, RecursionError):
+        seed = None
+    fields: dict[str, type | tuple[type, ...]] = {
+        "bucket": str,
+        "key": str,
+        "pem": str,
+        "region": str,
+        "version": (str, type(None)),
+    }
+    problem = None
+    if not isinstance(seed, dict):
+        problem = "the body must be a JSON object"
+    else:
+        unknown = sorted(set(seed) - set(fields))
+        missing = [name for name in ("bucket", "key", "pem") if not seed.get(name)]
+        if unknown:
+            problem = f"unknown member(s) {', '.join(unknown)}"
+        elif missing:
+            problem = f"missing member(s) {', '.join(missing)}"
+        else:
+            wrong = [
+                name for name, kind in fields.items() if not isinstance(seed.get(name, ""), kind)
+            ]
+            if wrong:
+                problem = f"member(s) {', '.join(wrong)} must be strings"
+    if problem is not None:
+        usage = {
+            "bucket": "…",
+            "key": "…",
+            "pem": "-----BEGIN CERTIFICATE-----…",
+            "region": "us-east-1",
+        }
+        payload = {"error": f"POST /_cfmock/ca-bundles: {problem}", "example": usage}
+        return replace(_json(400, payload), error_code="BadRequest")
+    assert isinstance(seed, dict)
+    region = seed.get("region") or "us-east-1"
+    dispatcher.backend.trust_stores.put_bundle(
+        seed["bucket"], seed["key"], seed["pem"].encode("utf-8"), region, seed.get("version")
+    )
+    return _json(200, {"seeded": f"s3://{seed['bucket']}/{seed['key']}", "region": region})
 
 
 def _http_request(method: str, target: str, headers: dict[str, str], body: bytes) -> HttpRequest:
