@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from cfmock._mock import mock_connection_functions
 
 if TYPE_CHECKING:
+    from cfmock._cloudfront.distributions import Distribution
     from cfmock._cloudfront.kvs import KeyValueStore
     from cfmock._cloudfront.trust_stores import TrustStore
     from cfmock._cloudfront.values import (
@@ -35,6 +36,7 @@ __all__ = [
     "CloudFrontMock",
     "CodeProblem",
     "ConnectionFunction",
+    "Distribution",
     "FunctionConfig",
     "FunctionRun",
     "KeyValueStore",
@@ -56,6 +58,7 @@ _LAZY = {
     "CloudFrontMock": "cfmock._handle",
     "CodeProblem": "cfmock._runtime.syntax",
     "ConnectionFunction": "cfmock._cloudfront.values",
+    "Distribution": "cfmock._cloudfront.distributions",
     "FunctionConfig": "cfmock._cloudfront.values",
     "FunctionRun": "cfmock._cloudfront.values",
     "KeyValueStore": "cfmock._cloudfront.kvs",

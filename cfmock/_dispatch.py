@@ -18,6 +18,8 @@ from typing import Any
 from botocore.model import OperationModel, ServiceModel
 
 from cfmock._cloudfront.backend import Backend
+from cfmock._cloudfront.distribution_operations import DISTRIBUTION_OPERATIONS
+from cfmock._cloudfront.distribution_operations import OPERATIONS as DISTRIBUTION_ADAPTERS
 from cfmock._cloudfront.function_operations import OPERATIONS, Operation, handles
 from cfmock._cloudfront.kvs_operations import CONTROL_PLANE, DATA_PLANE
 from cfmock._cloudfront.trust_store_operations import OPERATIONS as TRUST_STORE_OPERATIONS
@@ -40,7 +42,7 @@ class _Service:
 
 SERVICES: dict[str, _Service] = {
     CLOUDFRONT: _Service(
-        {**OPERATIONS, **CONTROL_PLANE, **TRUST_STORE_OPERATIONS},
+        {**OPERATIONS, **CONTROL_PLANE, **TRUST_STORE_OPERATIONS, **DISTRIBUTION_ADAPTERS},
         restxml.parse_request,
         restxml.serialize_response,
         restxml.serialize_error,
@@ -125,6 +127,9 @@ class Dispatcher:
         if matched is None or matched[0].name not in service.operations:
             return None
         operation, labels = matched
+        moto_distributions = self.backend.options.moto_distributions
+        if moto_distributions and operation.name in DISTRIBUTION_OPERATIONS:
+            return None
         model = service_model(service_name)
         account_id = account_for(request, self.backend.options.account_id)
         params: dict[str, Any] = {}
@@ -132,7 +137,7 @@ class Dispatcher:
         try:
             params = service.parse(operation, request, labels)
             check_required(operation.input_shape, params, code=service.malformed_code)
-            if not handles(operation.name, params):
+            if not handles(operation.name, params, distributions=not moto_distributions):
                 return None
             self._raise_injected_failure(service_name, operation.name)
             output = service.operations[operation.name](self.backend, account_id, params)

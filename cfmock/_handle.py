@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from cfmock._cloudfront.distributions import Distribution
 from cfmock._cloudfront.kvs import KeyValueStore, check_contents
 from cfmock._cloudfront.trust_stores import BundleLocation, TrustStore
 from cfmock._cloudfront.values import (
@@ -16,6 +17,7 @@ from cfmock._cloudfront.values import (
 )
 from cfmock._options import MockOptions
 from cfmock.exceptions import (
+    DistributionNotFoundError,
     FunctionNotFoundError,
     InvalidSeedError,
     ServiceError,
@@ -279,6 +281,27 @@ class CloudFrontMock:
     def finish_trust_stores(self, account_id: str | None = None) -> None:
         """Settle every ``pending`` trust store now (to ``active`` or ``failed``)."""
         self._backend.trust_stores.settle(account_id)
+
+    # -- distributions ------------------------------------------------------------------------
+
+    def distributions(self, account_id: str | None = None) -> list[Distribution]:
+        """All distributions of the account, oldest first."""
+        return self._backend.distributions.list(account_id or self.account_id)
+
+    def distribution(self, identifier: str, account_id: str | None = None) -> Distribution:
+        """The distribution with this ID, domain name or alias;
+        :class:`DistributionNotFoundError` if none."""
+        account = account_id or self.account_id
+        found = self._backend.distributions.find(account, identifier)
+        if found is None:
+            raise DistributionNotFoundError(
+                f"cfmock: no distribution {identifier!r} in account {account}"
+            )
+        return found
+
+    def finish_deploying(self, account_id: str | None = None) -> None:
+        """Make every ``InProgress`` distribution ``Deployed`` now."""
+        self._backend.distributions.settle(account_id)
 
 
 def _check_seed_text(data: Mapping[str, str]) -> None:

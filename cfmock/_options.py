@@ -66,6 +66,31 @@ class MockOptions:
     """Refuse a CA bundle location whose ``Region`` is not ``us-east-1`` (one report says the
     console insists on it; the API's own users pass other regions)."""
 
+    deploy_delay: float = 0.0
+    """Seconds a created or updated distribution reports Status ``InProgress`` before
+    ``Deployed``. With 0 the write says ``InProgress`` and the next read ``Deployed``, so the
+    ``distribution_deployed`` waiter returns at its first poll."""
+
+    max_distributions_per_function: int = 100
+    """Distributions one connection function may be associated with (CloudFront's quota)."""
+
+    max_distributions_per_trust_store: int = 25
+    """Distributions one trust store may serve (CloudFront's quota)."""
+
+    strict_https_only: bool = False
+    """With viewer mTLS, refuse ``redirect-to-https`` as well as ``allow-all`` (CloudFront's
+    pages disagree on whether it is accepted)."""
+
+    report_deployed: bool = True
+    """Report ``DEPLOYED`` for a published function that a distribution uses, as CloudFront
+    does (a publish waiter expecting ``UNASSOCIATED`` then fails, as against CloudFront);
+    ``False`` keeps ``UNASSOCIATED``."""
+
+    moto_distributions: bool = False
+    """Hand the distribution operations to moto (``mock_aws``) instead of answering them: then
+    associations are not checked, functions never report ``DEPLOYED``, in-use deletes are not
+    refused and ``ListDistributionsBy*`` answer empty lists."""
+
     intercept_requests: bool = False
     """Also answer CloudFront calls made with the ``requests`` library (through ``responses``;
     needs ``cfmock[requests]``). Off by default: it makes each activation about 0.15 ms slower."""
@@ -115,7 +140,7 @@ class MockOptions:
         _check_int("max_functions", self.max_functions, 0, None)
         if self.max_comment_length is not None:
             _check_int("max_comment_length", self.max_comment_length, 0, None)
-        for name in ("publish_delay", "trust_store_delay"):
+        for name in ("publish_delay", "trust_store_delay", "deploy_delay"):
             delay: object = getattr(self, name)
             if (
                 isinstance(delay, bool)
@@ -127,6 +152,10 @@ class MockOptions:
                     f"cfmock: {name} must be a finite number of seconds >= 0, got {delay!r}"
                 )
         _check_int("max_trust_stores", self.max_trust_stores, 0, None)
+        _check_int("max_distributions_per_function", self.max_distributions_per_function, 0, None)
+        _check_int(
+            "max_distributions_per_trust_store", self.max_distributions_per_trust_store, 0, None
+        )
         _check_profile("runtime_profile", self.runtime_profile)
         profiles: object = self.function_profiles
         if not isinstance(profiles, Mapping):
@@ -150,6 +179,9 @@ class MockOptions:
             "strict_compute",
             "strict_ca_bundles",
             "require_us_east_1_bundles",
+            "strict_https_only",
+            "report_deployed",
+            "moto_distributions",
             "error_message_prefix",
             "check_kvs_argument",
             "seed_random",

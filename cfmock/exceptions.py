@@ -12,6 +12,7 @@ from __future__ import annotations
 
 __all__ = [
     "CfmockError",
+    "DistributionNotFoundError",
     "FunctionNotFoundError",
     "InvalidSeedError",
     "NotStartedError",
@@ -39,6 +40,10 @@ class FunctionNotFoundError(CfmockError, LookupError):
 
 class StoreNotFoundError(CfmockError, LookupError):
     """The handle was asked for a KeyValueStore that the mock does not hold."""
+
+
+class DistributionNotFoundError(CfmockError, LookupError):
+    """The handle was asked for a distribution that the mock does not hold."""
 
 
 class TrustStoreNotFoundError(CfmockError, LookupError):

@@ -16,9 +16,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 
 from cfmock._cloudfront import tokens, validation
+from cfmock._cloudfront.distributions import Distributions, Limits, Links
 from cfmock._cloudfront.kvs import KeyValueStore, KeyValueStores
 from cfmock._cloudfront.paging import OrderedIndex, decode_marker, encode_marker
-from cfmock._cloudfront.trust_stores import TrustStores
+from cfmock._cloudfront.trust_stores import TrustStore, TrustStores
 from cfmock._cloudfront.values import (
     ConnectionFunction,
     FunctionConfig,
@@ -85,17 +86,34 @@ class Backend:
             max_per_account=lambda: self.options.max_trust_stores,
             strict_bundles=lambda: self.options.strict_ca_bundles,
             us_east_1_only=lambda: self.options.require_us_east_1_bundles,
-            in_use=lambda store: None,
+            in_use=self._trust_store_user,
+        )
+        self.distributions = Distributions(
+            self._lock,
+            self._clock,
+            self._rng,
+            Links(
+                function_state=self._function_state,
+                trust_store_status=self._trust_store_status,
+            ),
+            Limits(
+                deploy_delay=lambda: self.options.deploy_delay,
+                per_function=lambda: self.options.max_distributions_per_function,
+                per_trust_store=lambda: self.options.max_distributions_per_trust_store,
+                strict_https_only=lambda: self.options.strict_https_only,
+            ),
         )
         self.runs: deque[FunctionRun] = deque(maxlen=MAX_RUNS)
 
     # -- reads ------------------------------------------------------------------------------
 
     def accounts(self) -> list[str]:
-        """Every account that holds (or held) a function, KeyValueStore or trust store, sorted."""
+        """Every account that holds (or held) a function, KeyValueStore, trust store or
+        distribution, sorted."""
         with self._lock:
             held = set(self._accounts) | set(self.stores.accounts())
-            return sorted(held | set(self.trust_stores.accounts()))
+            held |= set(self.trust_stores.accounts()) | set(self.distributions.accounts())
+            return sorted(held)
 
     def functions(self, account_id: str) -> list[ConnectionFunction]:
         """Every function of *account_id*, oldest first."""
@@ -439,7 +457,37 @@ class Backend:
         until = account.publishing_until.get(function.id)
         if until is not None and self._clock() >= until:
             function = self._settle(account, function)
+        if function.status in (Status.UNASSOCIATED, Status.DEPLOYED):
+            # The status follows the distributions that use the function, at every read.
+            status = Status.DEPLOYED if self._deployed(function) else Status.UNASSOCIATED
+            if status is not function.status:
+                function = dataclasses.replace(function, status=status)
         return function
+
+    def _deployed(self, function: ConnectionFunction) -> bool:
+        if not self.options.report_deployed or self.options.moto_distributions:
+            return False
+        return bool(self.distributions.using_function(function.account_id, function.id))
+
+    # -- what distributions ask ---------------------------------------------------------------
+
+    def _function_state(self, account_id: str, function_id: str) -> str | None:
+        found = self._account(account_id).functions.get(function_id)
+        if found is None:
+            return None
+        return "published" if found.live is not None else "unpublished"
+
+    def _trust_store_status(self, account_id: str, store_id: str) -> str | None:
+        try:
+            return self.trust_stores.by_id(account_id, store_id).status
+        except ServiceError:
+            return None
+
+    def _trust_store_user(self, store: TrustStore) -> str | None:
+        if self.options.moto_distributions:
+            return None
+        users = self.distributions.using_trust_store(store.account_id, store.id)
+        return users[0].id if users else None
 
     def _settle(self, account: _Account, function: ConnectionFunction) -> ConnectionFunction:
         account.publishing_until.pop(function.id, None)
@@ -448,9 +496,15 @@ class Backend:
         return settled
 
     def _check_not_in_use(self, function: ConnectionFunction) -> None:
-        # CannotDeleteEntityWhileInUse belongs here once distributions can reference a
-        # function; until then nothing can.
-        del function
+        if self.options.moto_distributions:
+            return
+        users = self.distributions.using_function(function.account_id, function.id)
+        if users:
+            raise ServiceError(
+                "CannotDeleteEntityWhileInUse",
+                f"The connection function {function.id!r} is associated with distribution "
+                f"{users[0].id}; remove the ConnectionFunctionAssociation first.",
+            )
 
     def _new_id(self, account: _Account) -> str:
         while True:

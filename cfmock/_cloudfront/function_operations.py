@@ -19,14 +19,18 @@ Operation = Callable[[Backend, str, Params], Params]
 
 _FUNCTION_ARN_MARKER = ":connection-function/"
 _TRUST_STORE_ARN_MARKER = ":trust-store/"
+_DISTRIBUTION_ARN_MARKER = ":distribution/"
 
 
-def handles(operation: str, params: Params) -> bool:
+def handles(operation: str, params: Params, *, distributions: bool = True) -> bool:
     """Whether cfmock answers this call: tagging calls only for the resources it holds
-    (connection functions and trust stores)."""
+    (connection functions, trust stores and, unless moto holds them, distributions)."""
     if operation in _TAGGING_OPERATIONS:
         resource = params.get("Resource", "")
-        return _FUNCTION_ARN_MARKER in resource or _TRUST_STORE_ARN_MARKER in resource
+        held = [_FUNCTION_ARN_MARKER, _TRUST_STORE_ARN_MARKER]
+        if distributions:
+            held.append(_DISTRIBUTION_ARN_MARKER)
+        return any(marker in resource for marker in held)
     return True
 
 
@@ -165,29 +169,29 @@ def _test(backend: Backend, account_id: str, params: Params) -> Params:
     }
 
 
+def _tagged(backend: Backend, arn: str) -> Any:
+    """The registry that holds the resource *arn* names (each has tag, untag and tags)."""
+    if _TRUST_STORE_ARN_MARKER in arn:
+        return backend.trust_stores
+    if _DISTRIBUTION_ARN_MARKER in arn:
+        return backend.distributions
+    return backend
+
+
 def _tag_resource(backend: Backend, account_id: str, params: Params) -> Params:
     tags = tags_from_wire(params["Tags"])
-    if _TRUST_STORE_ARN_MARKER in params["Resource"]:
-        backend.trust_stores.tag(account_id, params["Resource"], tags)
-    else:
-        backend.tag(account_id, params["Resource"], tags)
+    _tagged(backend, params["Resource"]).tag(account_id, params["Resource"], tags)
     return {}
 
 
 def _untag_resource(backend: Backend, account_id: str, params: Params) -> Params:
     keys = params["TagKeys"].get("Items") or []
-    if _TRUST_STORE_ARN_MARKER in params["Resource"]:
-        backend.trust_stores.untag(account_id, params["Resource"], keys)
-    else:
-        backend.untag(account_id, params["Resource"], keys)
+    _tagged(backend, params["Resource"]).untag(account_id, params["Resource"], keys)
     return {}
 
 
 def _list_tags(backend: Backend, account_id: str, params: Params) -> Params:
-    if _TRUST_STORE_ARN_MARKER in params["Resource"]:
-        tags = backend.trust_stores.tags(account_id, params["Resource"])
-    else:
-        tags = backend.tags(account_id, params["Resource"])
+    tags = _tagged(backend, params["Resource"]).tags(account_id, params["Resource"])
     return {"Tags": _tags_to_wire(tags)}
 
 

@@ -104,7 +104,8 @@ class MockServer(Http1Server):
             functions = backend.functions(account)
             stores = backend.stores.list(account)
             trust_stores = backend.trust_stores.list(account)
-            if not functions and not stores and not trust_stores:
+            distributions = backend.distributions.list(account)
+            if not (functions or stores or trust_stores or distributions):
                 continue
             summary[account] = {
                 "connectionFunctions": [
@@ -130,6 +131,19 @@ class MockServer(Http1Server):
                         "numberOfCaCertificates": t.number_of_ca_certificates,
                     }
                     for t in trust_stores
+                ],
+                "distributions": [
+                    {
+                        "id": d.id,
+                        "domainName": d.domain_name,
+                        "status": d.status,
+                        "etag": d.etag,
+                        "enabled": d.enabled,
+                        "mtlsMode": d.mtls_mode,
+                        "trustStoreId": d.trust_store_id,
+                        "connectionFunctionId": d.function_id,
+                    }
+                    for d in distributions
                 ],
             }
         runs = [
