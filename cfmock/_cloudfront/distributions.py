@@ -270,11 +270,17 @@ class Distributions:
     def delete(self, account_id: str, distribution_id: str, if_match: str | None) -> None:
         """Remove a disabled, deployed distribution; its references go with it."""
         with self._lock:
-            current = self.get(account_id, distribution_id)
+            account = self._account(account_id)
+            # As it stood before this call: a change still in progress is not yet deployed,
+            # however short deploy_delay is. The refused call then counts as the read that
+            # settles it, so a tool that retries the delete gets through.
+            current = account.distributions.get(distribution_id)
+            if current is None:
+                raise _no_such(distribution_id)
             validation.check_if_match(if_match, current.etag)
             if current.enabled or current.status != DEPLOYED:
+                self._settled(account, current)
                 raise ServiceError("DistributionNotDisabled", NOT_DISABLED_MESSAGE)
-            account = self._account(account_id)
             del account.distributions[distribution_id]
             account.settle_at.pop(distribution_id, None)
 
