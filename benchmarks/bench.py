@@ -16,6 +16,7 @@ project's design notes:
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import subprocess
@@ -130,6 +131,91 @@ def bench_update() -> dict[str, float]:
         if moto_updates:
             samples["moto"].append(_per_call(moto_updates, CALLS))
     return {name: _best(values) for name, values in samples.items() if values}
+
+
+def _distribution_config(store_id: str, function_id: str) -> dict[str, Any]:
+    origin = {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"}
+    return {
+        "CallerReference": "bench",
+        "Comment": "benchmark",
+        "Enabled": True,
+        "Origins": {
+            "Quantity": 1,
+            "Items": [{"Id": "o", "DomainName": "example.com", "CustomOriginConfig": origin}],
+        },
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "o",
+            "ViewerProtocolPolicy": "https-only",
+            "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+        },
+        "ViewerMtlsConfig": {"Mode": "required", "TrustStoreConfig": {"TrustStoreId": store_id}},
+        "ConnectionFunctionAssociation": {"Id": function_id},
+    }
+
+
+def bench_update_distribution() -> dict[str, float]:
+    """UpdateDistribution with a ViewerMtlsConfig and an association, against its floor."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Bench CA")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    ).public_bytes(Encoding.PEM)
+    cfmock_client = _client()
+    captured: list[bytes] = []
+    cfmock_client.meta.events.register(
+        "after-call.cloudfront.UpdateDistribution",
+        lambda http_response, **_: captured.append(http_response.content),
+    )
+
+    def cfmock_updates(n: int) -> None:
+        with mock_connection_functions() as cf:
+            store = cf.add_trust_store("bench", ca)
+            function = cf.add_function("bench", CODE)
+            cf.publish("bench")
+            config = _distribution_config(store.id, function.id)
+            created = cfmock_client.create_distribution(DistributionConfig=config)
+            distribution_id, etag = created["Distribution"]["Id"], created["ETag"]
+            for _ in range(n):
+                etag = cfmock_client.update_distribution(
+                    Id=distribution_id, IfMatch=etag, DistributionConfig=config
+                )["ETag"]
+
+    cfmock_updates(2)
+    body = captured[-1]
+    floor_client = _client()
+    headers: Any = {"ETag": "E3UN6WX5RRO2AG", "Content-Type": "text/xml"}
+    floor_client.meta.events.register(
+        "before-send.cloudfront",
+        lambda request, **_: AWSResponse(request.url, 200, headers, _Body(body)),
+    )
+    floor_config = _distribution_config("ts_x", "cf_x")
+
+    def floor(n: int) -> None:
+        for _ in range(n):
+            floor_client.update_distribution(Id="E1", IfMatch="E1", DistributionConfig=floor_config)
+
+    floor(20)
+    cfmock_updates(20)
+    samples: dict[str, list[float]] = {"floor": [], "cfmock": []}
+    for _ in range(ROUNDS):
+        samples["floor"].append(_per_call(floor, CALLS // 2))
+        samples["cfmock"].append(_per_call(cfmock_updates, CALLS // 2))
+    return {name: _best(values) for name, values in samples.items()}
 
 
 def _moto_updates() -> Callable[[int], None] | None:
@@ -355,6 +441,7 @@ def main() -> None:
     listing = bench_list()
     testing = bench_test_function()
     checking = bench_check()
+    distribution = bench_update_distribution()
     imports = bench_import()
     ms = 1000.0
     rows = [
@@ -412,6 +499,15 @@ def main() -> None:
             f"fresh context {testing['context'] * ms:.3f} ms",
             f"{testing['test'] / testing['context']:.1f}x context",
             "< 2 ms end to end",
+        )
+    )
+    rows.append(
+        (
+            "update_distribution, mTLS + function",
+            f"{distribution['cfmock'] * ms:.3f} ms",
+            f"floor {distribution['floor'] * ms:.3f} ms",
+            f"{distribution['cfmock'] / distribution['floor']:.2f}x floor",
+            "<= 1.3x floor",
         )
     )
     rows.append(

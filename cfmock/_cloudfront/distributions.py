@@ -12,7 +12,6 @@ have passed.
 from __future__ import annotations
 
 import builtins
-import copy
 import dataclasses
 import datetime
 import random
@@ -44,7 +43,11 @@ Config = dict[str, Any]
 
 @dataclass(frozen=True)
 class Distribution:
-    """A snapshot of one distribution; ``config`` is its ``DistributionConfig`` as sent."""
+    """A snapshot of one distribution; ``config`` is its ``DistributionConfig`` as sent.
+
+    ``config`` is the very dict the request was decoded into (each request decodes a new one,
+    and the call log shares it rather than copying it): read it, do not change it.
+    """
 
     id: str
     arn: str
@@ -232,7 +235,7 @@ class Distributions:
                 arn=f"arn:aws:cloudfront::{account_id}:distribution/{distribution_id}",
                 domain_name=self._new_domain(),
                 account_id=account_id,
-                config=copy.deepcopy(config),
+                config=config,
                 status=IN_PROGRESS,
                 version=1,
                 last_modified_time=self._clock(),
@@ -259,7 +262,7 @@ class Distributions:
             self._check_links(account_id, config, distribution_id)
             updated = dataclasses.replace(
                 current,
-                config=copy.deepcopy(config),
+                config=config,
                 status=IN_PROGRESS,
                 version=current.version + 1,
                 last_modified_time=self._clock(),
