@@ -654,3 +654,30 @@ def test_moto_distributions_hands_the_operations_to_moto() -> None:
         )
         assert _status(client) == "UNASSOCIATED"
         client.delete_connection_function(Id=function.id, IfMatch=function.etag)
+
+
+def test_aiobotocore_reaches_trust_stores_and_distributions() -> None:
+    import asyncio
+
+    aiobotocore_session = pytest.importorskip("aiobotocore.session")
+
+    async def scenario(cf: CloudFrontMock) -> tuple[str, str, str]:
+        session = aiobotocore_session.get_session()
+        async with session.create_client("cloudfront", region_name="us-east-1") as client:
+            store = await client.get_trust_store(Identifier="devices")
+            function_id = cf.get_function("gate").id
+            linked = with_links((store["TrustStore"]["Id"], function_id))
+            created = await client.create_distribution(DistributionConfig=linked)
+            got = await client.get_distribution(Id=created["Distribution"]["Id"])
+            described = await client.describe_connection_function(Identifier="gate")
+            return (
+                store["TrustStore"]["Status"],
+                got["Distribution"]["Status"],
+                described["ConnectionFunctionSummary"]["Status"],
+            )
+
+    with mock_connection_functions() as cf:
+        cf.add_trust_store("devices", CA)
+        cf.add_function("gate", CODE)
+        cf.publish("gate")
+        assert asyncio.run(scenario(cf)) == ("active", "Deployed", "DEPLOYED")
