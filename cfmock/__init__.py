@@ -30,14 +30,18 @@ if TYPE_CHECKING:
     from cfmock._mock import Activator
     from cfmock._options import MockOptions
     from cfmock._runtime.syntax import CodeProblem, check_code
+    from cfmock._viewer.connect import ConnectionAttempt, FunctionOutcome
+    from cfmock._viewer.event import connection_object
 
 __all__ = [
     "Activator",
     "CloudFrontMock",
     "CodeProblem",
+    "ConnectionAttempt",
     "ConnectionFunction",
     "Distribution",
     "FunctionConfig",
+    "FunctionOutcome",
     "FunctionRun",
     "KeyValueStore",
     "MockOptions",
@@ -47,6 +51,7 @@ __all__ = [
     "Status",
     "TrustStore",
     "check_code",
+    "connection_object",
     "mock_connection_functions",
 ]
 
@@ -57,6 +62,9 @@ _LAZY = {
     "Activator": "cfmock._mock",
     "CloudFrontMock": "cfmock._handle",
     "CodeProblem": "cfmock._runtime.syntax",
+    "ConnectionAttempt": "cfmock._viewer.connect",
+    "FunctionOutcome": "cfmock._viewer.connect",
+    "connection_object": "cfmock._viewer.event",
     "ConnectionFunction": "cfmock._cloudfront.values",
     "Distribution": "cfmock._cloudfront.distributions",
     "FunctionConfig": "cfmock._cloudfront.values",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from cfmock._cloudfront.distributions import Distribution
 from cfmock._cloudfront.kvs import KeyValueStore, check_contents
@@ -28,6 +29,7 @@ from cfmock.exceptions import (
 if TYPE_CHECKING:
     from cfmock._cloudfront.backend import Backend
     from cfmock._dispatch import Dispatcher
+    from cfmock._viewer.connect import ConnectionAttempt
 
 
 class CloudFrontMock:
@@ -298,6 +300,51 @@ class CloudFrontMock:
                 f"cfmock: no distribution {identifier!r} in account {account}"
             )
         return found
+
+    # -- viewer connections -------------------------------------------------------------------
+
+    def connect(
+        self,
+        distribution: str,
+        certificate: Any = None,
+        *,
+        intermediates: Iterable[Any] = (),
+        client_ip: str = "203.0.113.10",
+        ocsp: Mapping[Any, str] | None = None,
+        at: datetime.datetime | None = None,
+        fingerprint: str = "base64url",
+        names: str = "certificate-order",
+        account_id: str | None = None,
+    ) -> ConnectionAttempt:
+        """Decide one viewer connection to *distribution* (ID, domain name or alias).
+
+        *certificate* is the client's leaf (PEM, DER, ``x509.Certificate`` or a
+        :class:`cfmock.pki.Issued`; ``None``: none presented), *intermediates* the chain it
+        sends. *ocsp* maps certificates (or serial numbers) to ``"Good"``, ``"Revoked"``,
+        ``"Unknown"`` or ``"Error"`` when the trust store has OCSP on; unnamed ones are Good.
+        *at* is when the connection happens (default: now). Decided in CloudFront's order:
+        distribution, mode, trust store, OCSP, connection function (its LIVE code, with its
+        KeyValueStore). Recorded in :attr:`connections`.
+        """
+        from cfmock._viewer.connect import connect
+        from cfmock._viewer.event import Formats
+
+        return connect(
+            self._backend,
+            account_id or self.account_id,
+            distribution,
+            certificate,
+            intermediates=intermediates,
+            client_ip=client_ip,
+            ocsp=ocsp,
+            at=at,
+            formats=Formats(fingerprint, names),
+        )
+
+    @property
+    def connections(self) -> list[ConnectionAttempt]:
+        """Every viewer connection decided so far (:meth:`connect`), oldest first."""
+        return list(self._backend.connections)
 
     def finish_deploying(self, account_id: str | None = None) -> None:
         """Make every ``InProgress`` distribution ``Deployed`` now."""

@@ -91,6 +91,10 @@ class MockOptions:
     associations are not checked, functions never report ``DEPLOYED``, in-use deletes are not
     refused and ``ListDistributionsBy*`` answer empty lists."""
 
+    check_client_auth_usage: bool = True
+    """Refuse a client certificate whose extended key usage leaves out clientAuth
+    (``ClientCertIntentInvalid``); ``False`` skips the check."""
+
     intercept_requests: bool = False
     """Also answer CloudFront calls made with the ``requests`` library (through ``responses``;
     needs ``cfmock[requests]``). Off by default: it makes each activation about 0.15 ms slower."""
@@ -182,6 +186,7 @@ class MockOptions:
             "strict_https_only",
             "report_deployed",
             "moto_distributions",
+            "check_client_auth_usage",
             "error_message_prefix",
             "check_kvs_argument",
             "seed_random",

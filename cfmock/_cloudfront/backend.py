@@ -14,6 +14,7 @@ import random
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from cfmock._cloudfront import tokens, validation
 from cfmock._cloudfront.distributions import Distributions, Limits, Links
@@ -104,8 +105,14 @@ class Backend:
             ),
         )
         self.runs: deque[FunctionRun] = deque(maxlen=MAX_RUNS)
+        self.connections: deque[Any] = deque(maxlen=MAX_RUNS)
+        """Every viewer connection decided (``cf.connect``), newest last."""
 
     # -- reads ------------------------------------------------------------------------------
+
+    def now(self) -> datetime.datetime:
+        """The mock's clock (what a connection is validated against by default)."""
+        return self._clock()
 
     def accounts(self) -> list[str]:
         """Every account that holds (or held) a function, KeyValueStore, trust store or
@@ -367,6 +374,16 @@ class Backend:
         function, version = self.stage_by_id(account_id, function_id, stage)
         validation.check_if_match(if_match, version.etag)
         event = validation.parse_event(connection_object)
+        return function, version, self.run_stage(account_id, function, version, event)
+
+    def run_stage(
+        self,
+        account_id: str,
+        function: ConnectionFunction,
+        version: StageVersion,
+        event: dict[str, Any],
+    ) -> engine.RunResult:
+        """Run one stage's code against *event* with its KeyValueStore, and record the run."""
         snapshot = None
         with self._lock:
             for arn in version.config.key_value_store_arns:
@@ -395,7 +412,7 @@ class Backend:
                 account_id=account_id,
             )
         )
-        return function, version, result
+        return result
 
     def _settings(self, function_name: str) -> engine.RunSettings:
         options = self.options

@@ -1,0 +1,1 @@
+"""A viewer's connection: the event, the trust-store validation and the decision."""
