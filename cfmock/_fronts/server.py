@@ -187,6 +187,8 @@ class MockServer(Http1Server):
             return _json(200, self.state(dispatcher))
         if path == "/_cfmock/ca-bundles" and method == "POST":
             return _seed_ca_bundle(dispatcher, body)
+        if path == "/_cfmock/connect" and method == "POST":
+            return _connect(dispatcher, body)
         payload = {
             "error": f"no control endpoint {printable(method)} {path}",
             "endpoints": list(CONTROL_ENDPOINTS),
@@ -194,7 +196,12 @@ class MockServer(Http1Server):
         return replace(_json(404, payload), error_code="NotFound")
 
 
-CONTROL_ENDPOINTS = ("POST /_cfmock/reset", "GET /_cfmock/state", "POST /_cfmock/ca-bundles")
+CONTROL_ENDPOINTS = (
+    "POST /_cfmock/reset",
+    "GET /_cfmock/state",
+    "POST /_cfmock/ca-bundles",
+    "POST /_cfmock/connect",
+)
 """The control API, under ``/_cfmock/`` on the server's own port."""
 
 
@@ -262,3 +269,105 @@ def _http_request(method: str, target: str, headers: dict[str, str], body: bytes
 def _json(status: int, payload: dict[str, Any]) -> HttpResponse:
     body = json.dumps(payload).encode()
     return HttpResponse(status, {"Content-Type": "application/json"}, body, operation="control")
+
+
+_CONNECT_MEMBERS: dict[str, type | tuple[type, ...]] = {
+    "distribution": str,
+    "certificate": (str, type(None)),
+    "intermediates": list,
+    "clientIp": str,
+    "ocsp": dict,
+    "at": str,
+    "account": str,
+}
+
+
+def _connect(dispatcher: Dispatcher, body: bytes) -> HttpResponse:
+    """``POST /_cfmock/connect``: one viewer connection, as the handle's ``connect``, in JSON:
+    ``{"distribution", "certificate"?, "intermediates"?, "clientIp"?, "ocsp"?, "at"?,
+    "account"?}`` with PEM certificates, OCSP verdicts keyed by serial number (``"10:01"``,
+    ``"0x1001"`` or decimal) and *at* in ISO 8601."""
+    import datetime
+
+    from cfmock._viewer.connect import connect
+    from cfmock.exceptions import CfmockError
+
+    try:
+        request = json.loads(body)
+    except (ValueError, RecursionError):
+        request = None
+    problem = _connect_problem(request)
+    if problem is None:
+        assert isinstance(request, dict)
+        try:
+            at = datetime.datetime.fromisoformat(request["at"]) if "at" in request else None
+            ocsp = {_serial(key): verdict for key, verdict in request.get("ocsp", {}).items()}
+            attempt = connect(
+                dispatcher.backend,
+                request.get("account") or dispatcher.backend.options.account_id,
+                request["distribution"],
+                request.get("certificate"),
+                intermediates=request.get("intermediates", []),
+                client_ip=request.get("clientIp", "203.0.113.10"),
+                ocsp=ocsp,
+                at=at,
+            )
+        except (CfmockError, ValueError) as error:
+            problem = str(error)
+        else:
+            return _json(200, _attempt_json(attempt))
+    payload = {"error": f"POST /_cfmock/connect: {problem}"}
+    return replace(_json(400, payload), error_code="BadRequest")
+
+
+def _connect_problem(request: object) -> str | None:
+    if not isinstance(request, dict):
+        return "the body must be a JSON object"
+    unknown = sorted(set(request) - set(_CONNECT_MEMBERS))
+    if unknown:
+        return f"unknown member(s) {', '.join(unknown)}"
+    if not isinstance(request.get("distribution"), str):
+        return "member distribution (an ID, domain name or alias) is required"
+    wrong = [
+        name
+        for name, kind in _CONNECT_MEMBERS.items()
+        if name in request and not isinstance(request[name], kind)
+    ]
+    if wrong:
+        return f"member(s) {', '.join(wrong)} have the wrong type"
+    return None
+
+
+def _serial(key: str) -> int:
+    text = key.strip().lower()
+    if ":" in text:
+        return int(text.replace(":", ""), 16)
+    return int(text, 16) if text.startswith("0x") else int(text)
+
+
+def _attempt_json(attempt: Any) -> dict[str, Any]:
+    function = attempt.function
+    return {
+        "distributionId": attempt.distribution_id,
+        "allowed": attempt.allowed,
+        "decidedBy": attempt.decided_by,
+        "code": attempt.code,
+        "reason": attempt.reason,
+        "clientIp": attempt.client_ip,
+        "at": attempt.at.isoformat() if attempt.at else None,
+        "subject": attempt.subject,
+        "serialNumber": attempt.serial_number,
+        "clientCert": attempt.client_cert,
+        "clientCertChain": attempt.client_cert_chain,
+        "function": None
+        if function is None
+        else {
+            "name": function.name,
+            "action": function.action,
+            "logs": list(function.logs),
+            "customData": function.custom_data,
+            "error": function.error,
+            "computeUtilization": function.compute_utilization,
+            "event": function.event,
+        },
+    }
