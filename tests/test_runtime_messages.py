@@ -248,3 +248,17 @@ def test_a_global_the_faithful_profile_removes_is_not_defined_in_njs_words() -> 
     assert error_message("setTimeout(function () {}, 1);") == (
         'ReferenceError: "setTimeout" is not defined'
     )
+
+
+def test_errors_while_the_top_level_runs_are_rewritten_too() -> None:
+    with mock_connection_functions() as cf:
+        function = cf.add_function(
+            "top", "var o; o.x;\nfunction connectionHandler(c) { c.allow(); }"
+        )
+        client = boto3.client("cloudfront", region_name="us-east-1")
+        result = client.test_connection_function(
+            Id=function.id, IfMatch=function.etag, ConnectionObject=b'{"clientIp":"203.0.113.10"}'
+        )["ConnectionFunctionTestResult"]
+    assert result["ConnectionFunctionErrorMessage"] == (
+        'TypeError: cannot get property "x" of undefined'
+    )
