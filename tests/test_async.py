@@ -78,7 +78,7 @@ def test_async_data_plane_and_unsupported_operations(cf: CloudFrontMock) -> None
         session = get_session()
         async with session.create_client("cloudfront", region_name="us-east-1") as client:
             with pytest.raises(UnsupportedOperationError):
-                await client.list_distributions()
+                await client.list_origin_access_controls()
         async with session.create_client(
             "cloudfront-keyvaluestore", region_name="us-east-1"
         ) as kvs:

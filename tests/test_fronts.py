@@ -85,10 +85,12 @@ def test_an_authorization_without_a_credential_scope_is_the_default_account(
 
 
 def test_the_server_refusal_names_the_operation_in_the_service_error() -> None:
-    request = HttpRequest("GET", "/2020-05-31/distribution")
+    request = HttpRequest("GET", "/2020-05-31/origin-access-control")
     response, error = base.refusal_response(request, "cloudfront")
     assert (response.status, error.code) == (400, "UnsupportedOperation")
-    assert error.message.startswith("cfmock does not implement ListDistributions (GET /2020-05-31/")
+    assert error.message.startswith(
+        "cfmock does not implement ListOriginAccessControls (GET /2020-05-31/"
+    )
     data_plane = HttpRequest("PATCH", "/key-value-stores/x")
     response, error = base.refusal_response(data_plane, "cloudfront-keyvaluestore")
     assert (response.status, error.code) == (400, "ValidationException")
@@ -286,8 +288,8 @@ def test_a_call_racing_stop_and_start_is_answered_or_refused_never_sent(
 
 def test_an_unimplemented_operation_is_a_usage_error_naming_it() -> None:
     with mock_connection_functions(), pytest.raises(UnsupportedOperationError) as caught:
-        _client().list_distributions()
-    assert caught.value.operation == "ListDistributions"
+        _client().list_origin_access_controls()
+    assert caught.value.operation == "ListOriginAccessControls"
     assert "ListConnectionFunctions" in caught.value.supported
 
 

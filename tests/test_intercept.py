@@ -121,11 +121,12 @@ def test_stop_removes_the_handler_from_client_emitters() -> None:
 
 def test_unimplemented_cloudfront_operation_is_a_usage_error_and_never_sent(network) -> None:
     with mock_connection_functions(), pytest.raises(UnsupportedOperationError) as excinfo:
-        _client().list_distributions()
+        _client().list_origin_access_controls()
     assert network.urls == []
-    assert excinfo.value.operation == "ListDistributions"
+    assert excinfo.value.operation == "ListOriginAccessControls"
     assert str(excinfo.value) == (
-        "cfmock: CloudFront operation ListDistributions (GET /2020-05-31/distribution) is not "
+        "cfmock: CloudFront operation ListOriginAccessControls "
+        "(GET /2020-05-31/origin-access-control) is not "
         "implemented by cfmock, and the request was stopped before reaching the network.\n"
         f"cfmock implements: {', '.join(IMPLEMENTED_OPERATIONS)}.\n"
         "To let moto answer the other CloudFront operations, activate moto's mock_aws as well; "

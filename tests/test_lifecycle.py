@@ -384,9 +384,10 @@ def test_injected_test_function_failed_is_a_500_receiver_error(client, cf) -> No
 
 def test_fault_injection_usage_errors(cf) -> None:
     with pytest.raises(CfmockError) as excinfo:
-        cf.fail("ListDistributions", "AccessDenied")
+        cf.fail("ListOriginAccessControls", "AccessDenied")
     assert str(excinfo.value).startswith(
-        "cfmock: cannot inject a fault into 'ListDistributions'; the operations cfmock answers"
+        "cfmock: cannot inject a fault into 'ListOriginAccessControls'; the operations cfmock "
+        "answers"
     )
     with pytest.raises(CfmockError) as excinfo:
         cf.fail("ListConnectionFunctions", "NoSuchThing")
@@ -444,7 +445,7 @@ def test_tags_of_other_resource_types_fall_through_to_the_usage_error(client, cf
     cf.fail("ListTagsForResource", "AccessDenied", times=None)  # not applied to foreign ARNs
     with pytest.raises(UnsupportedOperationError) as excinfo:
         client.list_tags_for_resource(
-            Resource="arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE"
+            Resource="arn:aws:cloudfront::123456789012:streaming-distribution/EDFDVBD6EXAMPLE"
         )
     assert excinfo.value.operation == "ListTagsForResource"
 

@@ -57,8 +57,8 @@ def test_an_unimplemented_operation_over_requests_is_the_usage_error() -> None:
         mock_connection_functions(intercept_requests=True),
         pytest.raises(UnsupportedOperationError) as excinfo,
     ):
-        requests.get(f"{ENDPOINT}/distribution", timeout=5)
-    assert excinfo.value.operation == "ListDistributions"
+        requests.get(f"{ENDPOINT}/origin-access-control", timeout=5)
+    assert excinfo.value.operation == "ListOriginAccessControls"
 
 
 def test_other_hosts_go_to_the_adapter_in_place_and_stop_restores_it(monkeypatch) -> None:

@@ -23,6 +23,7 @@ import pytest
 
 from cfmock._dispatch import Dispatcher, implemented_operations
 from cfmock._fronts.server import (
+    CONTROL_ENDPOINTS,
     MAX_BODY_BYTES,
     MAX_CALLS,
     READ_BYTES,
@@ -113,11 +114,11 @@ def test_the_account_comes_from_the_access_key(server) -> None:
 def test_unimplemented_operations_are_a_modeled_error(server) -> None:
     client = client_for(server)
     with pytest.raises(client.exceptions.UnsupportedOperation) as excinfo:
-        client.list_distributions()
+        client.list_origin_access_controls()
     code, status, message = error_of(excinfo)
     assert (code, status) == ("UnsupportedOperation", 400)
     assert message.startswith(
-        "cfmock does not implement ListDistributions (GET /2020-05-31/distribution)"
+        "cfmock does not implement ListOriginAccessControls (GET /2020-05-31/origin-access-control)"
     )
 
 
@@ -328,7 +329,12 @@ def test_control_api(server) -> None:
     assert json.loads(raw(server, "GET", "/_cfmock/state")[1])["accounts"] == {}
     status, answer = raw(server, "GET", "/_cfmock/nothing")
     assert status == 404
-    assert json.loads(answer)["endpoints"] == ["POST /_cfmock/reset", "GET /_cfmock/state"]
+    assert json.loads(answer)["endpoints"] == [
+        "POST /_cfmock/reset",
+        "GET /_cfmock/state",
+        "POST /_cfmock/ca-bundles",
+        "POST /_cfmock/connect",
+    ]
 
 
 def test_a_burst_of_concurrent_writers_loses_no_update(server) -> None:
@@ -1005,9 +1011,14 @@ def test_head_is_answered_without_a_body_and_the_connection_goes_on(server: Mock
     with Raw(server) as raw:
         answer = raw.send(request(b"HEAD /_cfmock/state HTTP/1.1\nHost: a")).answer(head=True)
         assert (answer.status, answer.body) == (404, b"")
+        # The length of the 404 a GET of an unknown endpoint gets (test_control_api).
         assert int(answer.headers["content-length"]) == len(
-            b'{"error": "no control endpoint HEAD /_cfmock/state", "endpoints": '
-            b'["POST /_cfmock/reset", "GET /_cfmock/state"]}'
+            json.dumps(
+                {
+                    "error": "no control endpoint HEAD /_cfmock/state",
+                    "endpoints": list(CONTROL_ENDPOINTS),
+                }
+            ).encode()
         )
         assert raw.send(LIST).answer().status == 200
 
