@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from cfmock._cloudfront.distributions import Distribution
+from cfmock._cloudfront.distributions import Distribution, minimal_config
 from cfmock._cloudfront.kvs import KeyValueStore, check_contents
 from cfmock._cloudfront.trust_stores import BundleLocation, TrustStore
 from cfmock._cloudfront.values import (
@@ -287,8 +289,55 @@ class CloudFrontMock:
     # -- distributions ------------------------------------------------------------------------
 
     def distributions(self, account_id: str | None = None) -> list[Distribution]:
-        """All distributions of the account, oldest first."""
-        return self._backend.distributions.list(account_id or self.account_id)
+        """All distributions of the account, oldest first (snapshots: changing one's
+        ``config`` changes nothing in the mock)."""
+        return [
+            _snapshot(d) for d in self._backend.distributions.list(account_id or self.account_id)
+        ]
+
+    def add_distribution(
+        self,
+        *,
+        trust_store: str | None = None,
+        function: str | None = None,
+        mode: str | None = "required",
+        aliases: Iterable[str] = (),
+        enabled: bool = True,
+        ignore_certificate_expiry: bool = False,
+        caller_reference: str | None = None,
+        account_id: str | None = None,
+    ) -> Distribution:
+        """Create a distribution for viewer mTLS in one call, as CreateDistribution would.
+
+        *trust_store* and *function* name a trust store and a published connection function
+        (by ID, ARN or name); ``mode=None`` makes a distribution without viewer mTLS. The rest
+        of the config is a minimal HTTPS-only one with a placeholder origin. Anything
+        CloudFront would refuse raises :class:`~cfmock.exceptions.InvalidSeedError`.
+        """
+        account = account_id or self.account_id
+        backend = self._backend
+        try:
+            config = minimal_config(
+                caller_reference or f"cfmock-{len(backend.distributions.list(account)) + 1}",
+                aliases=tuple(aliases),
+                enabled=enabled,
+                passthrough=mode == "passthrough",
+            )
+            if mode is not None:
+                mtls: dict[str, Any] = {"Mode": mode}
+                if trust_store is not None:
+                    store = backend.trust_stores.resolve(account, trust_store)
+                    mtls["TrustStoreConfig"] = {"TrustStoreId": store.id}
+                    if ignore_certificate_expiry:
+                        mtls["TrustStoreConfig"]["IgnoreCertificateExpiry"] = True
+                config["ViewerMtlsConfig"] = mtls
+            if function is not None:
+                config["ConnectionFunctionAssociation"] = {
+                    "Id": backend.resolve(account, function).id
+                }
+            return _snapshot(backend.distributions.create(account, config))
+        except ServiceError as error:
+            raise InvalidSeedError(error) from None
 
     def distribution(self, identifier: str, account_id: str | None = None) -> Distribution:
         """The distribution with this ID, domain name or alias;
@@ -299,7 +348,7 @@ class CloudFrontMock:
             raise DistributionNotFoundError(
                 f"cfmock: no distribution {identifier!r} in account {account}"
             )
-        return found
+        return _snapshot(found)
 
     # -- viewer connections -------------------------------------------------------------------
 
@@ -312,8 +361,10 @@ class CloudFrontMock:
         client_ip: str = "203.0.113.10",
         ocsp: Mapping[Any, str] | None = None,
         at: datetime.datetime | None = None,
+        endpoint: str | None = None,
         fingerprint: str = "base64url",
         names: str = "certificate-order",
+        always_intermediates: bool = False,
         account_id: str | None = None,
     ) -> ConnectionAttempt:
         """Decide one viewer connection to *distribution* (ID, domain name or alias).
@@ -322,7 +373,10 @@ class CloudFrontMock:
         :class:`cfmock.pki.Issued`; ``None``: none presented), *intermediates* the chain it
         sends. *ocsp* maps certificates (or serial numbers) to ``"Good"``, ``"Revoked"``,
         ``"Unknown"`` or ``"Error"`` when the trust store has OCSP on; unnamed ones are Good.
-        *at* is when the connection happens (default: now). Decided in CloudFront's order:
+        *at* is when the connection happens (default: now); *endpoint* the event's
+        ``endpoint`` (default: the distribution's domain name); *fingerprint*, *names* and
+        *always_intermediates* the event's formats, as for
+        :func:`cfmock.connection_object`. Decided in CloudFront's order:
         distribution, mode, trust store, OCSP, connection function (its LIVE code, with its
         KeyValueStore). Recorded in :attr:`connections`.
         """
@@ -338,7 +392,8 @@ class CloudFrontMock:
             client_ip=client_ip,
             ocsp=ocsp,
             at=at,
-            formats=Formats(fingerprint, names),
+            endpoint=endpoint,
+            formats=Formats(fingerprint, names, always_intermediates),
         )
 
     @property
@@ -349,6 +404,11 @@ class CloudFrontMock:
     def finish_deploying(self, account_id: str | None = None) -> None:
         """Make every ``InProgress`` distribution ``Deployed`` now."""
         self._backend.distributions.settle(account_id)
+
+
+def _snapshot(distribution: Distribution) -> Distribution:
+    # The stored config is the mock's own: the handle hands out a copy.
+    return dataclasses.replace(distribution, config=copy.deepcopy(distribution.config))
 
 
 def _check_seed_text(data: Mapping[str, str]) -> None:

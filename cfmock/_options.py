@@ -95,6 +95,10 @@ class MockOptions:
     """Refuse a client certificate whose extended key usage leaves out clientAuth
     (``ClientCertIntentInvalid``); ``False`` skips the check."""
 
+    connect_disabled: bool = False
+    """Let ``cf.connect`` reach a disabled distribution (by default it is refused with the
+    code ``DistributionDisabled``, as a disabled distribution serves nobody)."""
+
     intercept_requests: bool = False
     """Also answer CloudFront calls made with the ``requests`` library (through ``responses``;
     needs ``cfmock[requests]``). Off by default: it makes each activation about 0.15 ms slower."""
@@ -187,6 +191,7 @@ class MockOptions:
             "report_deployed",
             "moto_distributions",
             "check_client_auth_usage",
+            "connect_disabled",
             "error_message_prefix",
             "check_kvs_argument",
             "seed_random",

@@ -60,6 +60,15 @@ class Issued:
         """The certificate's serial number."""
         return int(self.certificate.serial_number)
 
+    @property
+    def event_serial_number(self) -> str:
+        """The serial number as a connection function reads it (``leaf.serialNumber``):
+        lower-case hex bytes joined by ``:``, e.g. ``00:9e:2a`` — the form a revocation list
+        in a KeyValueStore is usually keyed by."""
+        from cfmock._viewer.event import serial_text
+
+        return serial_text(self.serial_number)
+
 
 class CertificateAuthority(Issued):
     """A CA that issues intermediates and client certificates.

@@ -13,8 +13,13 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from cfmock import CloudFrontMock, ConnectionAttempt, connection_object
-from cfmock.exceptions import CfmockError, DistributionNotFoundError
+from cfmock import (
+    CloudFrontMock,
+    ConnectionAttempt,
+    connection_object,
+    mock_connection_functions,
+)
+from cfmock.exceptions import CfmockError, DistributionNotFoundError, InvalidSeedError
 from cfmock.pki import CertificateAuthority
 
 ROOT = CertificateAuthority("Devices Root CA")
@@ -578,3 +583,75 @@ def test_the_server_decides_connections_through_its_control_api() -> None:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+# -- options and conveniences -------------------------------------------------------------------
+
+
+def test_add_distribution_and_the_serial_a_function_reads(edge) -> None:
+    distribution = edge.add_distribution(
+        trust_store="devices", function="gate", aliases=["devices.example.com"]
+    )
+    assert (distribution.mtls_mode, distribution.function_id) == (
+        "required",
+        edge.get_function("gate").id,
+    )
+    attempt = edge.connect("devices.example.com", DEVICE)
+    assert attempt.allowed
+    assert attempt.serial_number == DEVICE.event_serial_number
+    assert (
+        DEVICE.event_serial_number
+        == (
+            event_of(connection_object(DEVICE))["clientCertificate"]["certificates"]["leaf"][
+                "serialNumber"
+            ]
+        )
+    )
+    plain = edge.add_distribution(mode=None)
+    assert plain.mtls_mode is None
+    with pytest.raises(InvalidSeedError, match="EntityNotFound"):
+        edge.add_distribution(trust_store="devices", function="missing")
+
+
+def test_connect_disabled_lets_a_test_reach_a_disabled_distribution() -> None:
+    with mock_connection_functions(connect_disabled=True) as cf:
+        cf.add_trust_store("devices", ROOT.pem)
+        cf.add_distribution(trust_store="devices", enabled=False, aliases=["off.example.com"])
+        assert _decision(cf.connect("off.example.com", DEVICE)) == (True, "trust_store", None)
+
+
+def test_the_event_endpoint_and_an_ocsp_error_type_can_be_chosen(edge) -> None:
+    edge.add_trust_store("checked", ROOT.pem, use_ocsp=True)
+    edge.add_function("show", "function connectionHandler(c) { c.allow(); }")
+    edge.publish("show")
+    edge.add_distribution(trust_store="checked", function="show", aliases=["ocsp.example.com"])
+    attempt = edge.connect(
+        "ocsp.example.com",
+        CHAINED,
+        intermediates=[ROOT, ISSUING],  # sent in the wrong order, with the anchor
+        ocsp={CHAINED: "Error: OCSP response verification failed: SignatureFailure"},
+        endpoint="ocsp.example.com",
+    )
+    assert attempt.function is not None
+    event = attempt.function.event
+    assert event["endpoint"] == "ocsp.example.com"
+    # The event shows the validated path, leaf's issuer first, without the anchor.
+    intermediates = event["clientCertificate"]["certificates"]["intermediates"]
+    assert [i["subject"] for i in intermediates] == ["CN=Devices Issuing CA"]
+    leaf_status = event["clientCertificate"]["revocationStatus"]["certificates"]["leaf"]
+    assert (leaf_status["status"], leaf_status["errorType"]) == (
+        "Error",
+        "OCSP response verification failed: SignatureFailure",
+    )
+    with pytest.raises(CfmockError, match="an OCSP verdict is one of"):
+        edge.connect(
+            "ocsp.example.com", CHAINED, intermediates=[ISSUING], ocsp={CHAINED: "Good: x"}
+        )
+
+
+def test_the_handle_s_distributions_are_snapshots(edge, client) -> None:
+    distribution = edge.add_distribution(trust_store="devices")
+    edge.distribution(distribution.id).config["Comment"] = "changed"
+    edge.distributions()[0].config["Comment"] = "changed"
+    got = client.get_distribution_config(Id=distribution.id)["DistributionConfig"]
+    assert got["Comment"] == ""

@@ -517,3 +517,34 @@ def test_the_server_seeds_bundles_through_its_control_api() -> None:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def test_a_bundle_source_without_its_s3_location_is_invalid(seeded, client) -> None:
+    from cfmock._cloudfront.backend import Backend
+    from cfmock._dispatch import Dispatcher
+    from cfmock._wire.http import HttpRequest
+
+    body = (
+        b'<CreateTrustStoreRequest xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">'
+        b"<Name>empty</Name><CaCertificatesBundleSource></CaCertificatesBundleSource>"
+        b"</CreateTrustStoreRequest>"
+    )
+    backend = Backend()
+    answer = Dispatcher(backend).dispatch(
+        HttpRequest("POST", "/2020-05-31/trust-store", {}, {}, body)
+    )
+    assert answer is not None
+    assert (answer.status, answer.error_code) == (400, "InvalidArgument")
+    assert b"must hold CaCertificatesBundleS3Location" in answer.body
+    assert backend.trust_stores.list("123456789012") == []
+
+
+def test_a_pending_store_shows_no_reason_yet(cf) -> None:
+    waiting = cf.add_trust_store("later", b"hello", active=False)
+    assert (waiting.status, waiting.reason) == ("pending", None)
+    cf.finish_trust_stores()
+    failed = cf.trust_store("later")
+    assert (failed.status, failed.reason) == (
+        "failed",
+        "Line 1 of the CA certificates bundle is neither PEM nor a # comment.",
+    )

@@ -590,3 +590,44 @@ def to_wire(distribution: Distribution) -> dict[str, Any]:
         "DomainName": distribution.domain_name,
         "DistributionConfig": distribution.config,
     }
+
+
+PLACEHOLDER_CACHE_POLICY = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+"""The managed ``CachingOptimized`` cache policy."""
+
+
+def minimal_config(
+    reference: str,
+    *,
+    aliases: tuple[str, ...] = (),
+    enabled: bool = True,
+    passthrough: bool = False,
+) -> Config:
+    """A small valid ``DistributionConfig``: one HTTPS-only origin and behavior."""
+    config: Config = {
+        "CallerReference": reference,
+        "Comment": "",
+        "Enabled": enabled,
+        "Origins": {
+            "Quantity": 1,
+            "Items": [
+                {
+                    "Id": "origin",
+                    "DomainName": "origin.example.com",
+                    "CustomOriginConfig": {
+                        "HTTPPort": 80,
+                        "HTTPSPort": 443,
+                        "OriginProtocolPolicy": "https-only",
+                    },
+                }
+            ],
+        },
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "origin",
+            "ViewerProtocolPolicy": "https-only",
+            "CachePolicyId": CACHING_DISABLED if passthrough else PLACEHOLDER_CACHE_POLICY,
+        },
+    }
+    if aliases:
+        config["Aliases"] = {"Quantity": len(aliases), "Items": list(aliases)}
+    return config

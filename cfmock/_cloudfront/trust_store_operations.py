@@ -6,7 +6,8 @@ from typing import Any
 
 from cfmock._cloudfront.backend import Backend
 from cfmock._cloudfront.function_operations import Operation, Params, tags_from_wire
-from cfmock._cloudfront.trust_stores import FAILED, BundleLocation, TrustStore
+from cfmock._cloudfront.trust_stores import BundleLocation, TrustStore
+from cfmock._cloudfront.validation import invalid
 
 
 def store_to_wire(store: TrustStore, *, summary: bool = False) -> Params:
@@ -19,7 +20,7 @@ def store_to_wire(store: TrustStore, *, summary: bool = False) -> Params:
         "NumberOfCaCertificates": store.number_of_ca_certificates,
         "LastModifiedTime": store.last_modified_time,
     }
-    if store.status == FAILED and store.reason:
+    if store.reason:
         wire["Reason"] = store.reason
     if summary:
         wire["ETag"] = store.etag
@@ -29,15 +30,23 @@ def store_to_wire(store: TrustStore, *, summary: bool = False) -> Params:
 
 
 def _location(source: dict[str, Any] | None) -> BundleLocation | None:
-    if not source:
+    """The bundle's S3 location; None when no source was sent. A source with no member (the
+    union holds exactly one) is ``InvalidArgument``."""
+    if source is None:
         return None
-    s3 = source["CaCertificatesBundleS3Location"]
+    s3 = source.get("CaCertificatesBundleS3Location")
+    if not s3:
+        raise invalid(
+            "CaCertificatesBundleSource must hold CaCertificatesBundleS3Location (Bucket, Key, "
+            "Region and optionally Version)."
+        )
     return BundleLocation(s3["Bucket"], s3["Key"], s3["Region"], s3.get("Version") or None)
 
 
 def _create(backend: Backend, account_id: str, params: Params) -> Params:
     location = _location(params["CaCertificatesBundleSource"])
-    assert location is not None  # a required member: the codec checked it
+    if location is None:  # pragma: no cover - a required member: the codec checked it
+        raise invalid("CaCertificatesBundleSource is required.")
     store = backend.trust_stores.create(
         account_id,
         params["Name"],

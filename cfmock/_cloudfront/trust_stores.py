@@ -70,6 +70,8 @@ class TrustStore:
     source: BundleLocation
     tags: tuple[tuple[str, str | None], ...] = ()
     settles_to: str = ACTIVE
+    problem: str | None = None
+    """Why the bundle will not do: the ``reason`` the store reports once it has failed."""
     sequence: int = 0
 
     @property
@@ -244,9 +246,9 @@ class TrustStores:
                 source=location,
                 tags=tuple(dict(tags).items()),
                 settles_to=ACTIVE if read.reason is None else FAILED,
+                problem=read.reason,
                 sequence=self._sequence,
             )
-            store = dataclasses.replace(store, reason=read.reason)
             self._write(account, store)
             return store
 
@@ -274,6 +276,7 @@ class TrustStores:
             validation.check_if_match(if_match, latest.etag)
             changes: dict[str, object] = {
                 "status": PENDING,
+                "reason": None,
                 "last_modified_time": self._clock(),
                 "version": latest.version + 1,
             }
@@ -283,7 +286,7 @@ class TrustStores:
                 changes.update(
                     source=location,
                     certificates=read.certificates,
-                    reason=read.reason,
+                    problem=read.reason,
                     settles_to=ACTIVE if read.reason is None else FAILED,
                 )
             else:
@@ -387,7 +390,7 @@ class TrustStores:
             store,
             status=store.settles_to,
             number_of_ca_certificates=count,
-            reason=store.reason if store.settles_to == FAILED else None,
+            reason=store.problem if store.settles_to == FAILED else None,
         )
         account.stores[store.id] = settled
         return settled

@@ -78,6 +78,7 @@ def connect(
     client_ip: str = events.DEFAULT_CLIENT_IP,
     ocsp: Mapping[Any, str] | None = None,
     at: datetime.datetime | None = None,
+    endpoint: str | None = None,
     formats: events.Formats | None = None,
 ) -> ConnectionAttempt:
     """Decide one viewer connection to *distribution* (its ID, domain name or alias)."""
@@ -94,6 +95,7 @@ def connect(
     if when.tzinfo is None:
         when = when.replace(tzinfo=datetime.timezone.utc)
     attempt = _Decision(backend, account_id, found, leaf, chain, client_ip, ocsp, when, formats)
+    attempt.endpoint = endpoint or found.domain_name
     result = attempt.decide()
     backend.connections.append(result)
     return result
@@ -121,10 +123,13 @@ class _Decision:
         self.ocsp = ocsp
         self.at = at
         self.formats = formats or events.Formats()
+        self.endpoint = distribution.domain_name
+        # The chain the event shows: as sent, or, once validated, the path in order.
+        self.event_chain = chain
 
     def decide(self) -> ConnectionAttempt:
         distribution = self.distribution
-        if not distribution.enabled:
+        if not distribution.enabled and not self.backend.options.connect_disabled:
             return self._refused(
                 "distribution",
                 "DistributionDisabled",
@@ -176,6 +181,7 @@ class _Decision:
             if checked.code is not None:
                 return self._refused("trust_store", checked.code, checked.reason)
             decided_by, reason = "trust_store", checked.reason
+            self.event_chain = checked.path[1:]
             if store.use_ocsp:
                 below_anchor = list(checked.path)
                 missing = [c for c in below_anchor if events.ocsp_url(c) is None]
@@ -216,12 +222,12 @@ class _Decision:
                 "Internal",
                 f"the associated connection function {function_id} has no LIVE stage",
             )
-        chain = self.chain if self.leaf is not None else ()
+        chain = self.event_chain if self.leaf is not None else ()
         event = events.build_event(
             self.leaf,
             chain,
             client_ip=self.client_ip,
-            endpoint=self.distribution.domain_name,
+            endpoint=self.endpoint,
             distribution_id=self.distribution.id,
             revocation=revocation,
             formats=self.formats,

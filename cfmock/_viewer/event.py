@@ -173,6 +173,7 @@ class Revocation:
 
     statuses: tuple[str, ...]
     serials: tuple[int, ...]
+    error_types: tuple[str | None, ...] = ()
 
     @property
     def chain_validity(self) -> str:
@@ -185,14 +186,17 @@ class Revocation:
 
     def to_event(self) -> dict[str, Any]:
         entries = []
-        for status, serial in zip(self.statuses, self.serials, strict=True):
+        error_types = self.error_types or (None,) * len(self.statuses)
+        for status, serial, error_type in zip(
+            self.statuses, self.serials, error_types, strict=True
+        ):
             entry: dict[str, Any] = {
                 "method": "OCSP",
                 "status": status,
                 "serialNumber": serial_text(serial),
             }
             if status == "Error":
-                entry["errorType"] = "InternalError"
+                entry["errorType"] = error_type or "InternalError"
             entries.append(entry)
         return {
             "chainValidity": self.chain_validity,
@@ -202,19 +206,28 @@ class Revocation:
 
 def verdicts(chain: Sequence[x509.Certificate], ocsp: Mapping[Any, str] | None) -> Revocation:
     """The OCSP verdict of each certificate in *chain*: from *ocsp* (keyed by serial number
-    or by the certificate itself), ``Good`` for any it does not name."""
+    or by the certificate itself), ``Good`` for any it does not name. ``"Error: <type>"``
+    is an ``Error`` whose ``errorType`` is *type* (``InternalError`` for a bare ``"Error"``)."""
     given: dict[int, str] = {}
     for key, verdict in (ocsp or {}).items():
-        if verdict not in VERDICTS:
+        given_value: object = verdict
+        status = verdict.split(":", 1)[0] if isinstance(given_value, str) else given_value
+        if status not in VERDICTS or (status != "Error" and verdict != status):
             raise CfmockError(
-                f"cfmock: an OCSP verdict is one of {', '.join(VERDICTS)}, got {verdict!r}"
+                f"cfmock: an OCSP verdict is one of {', '.join(VERDICTS)} (or 'Error: <type>'), "
+                f"got {verdict!r}"
             )
         if isinstance(key, int) and not isinstance(key, bool):
             given[key] = verdict
         else:
             given[load_certificate(key, "OCSP verdict's certificate").serial_number] = verdict
     serials = tuple(int(certificate.serial_number) for certificate in chain)
-    return Revocation(tuple(given.get(serial, "Good") for serial in serials), serials)
+    chosen = [given.get(serial, "Good") for serial in serials]
+    statuses = tuple(verdict.split(":", 1)[0] for verdict in chosen)
+    error_types = tuple(
+        verdict.split(":", 1)[1].strip() or None if ":" in verdict else None for verdict in chosen
+    )
+    return Revocation(statuses, serials, error_types)
 
 
 def build_event(
