@@ -8,6 +8,7 @@ Only code that ends by itself runs here: nothing in this process would stop an e
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import math
@@ -16,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -564,6 +566,24 @@ def test_serve_says_hello_answers_each_run_and_ends_with_its_input(parent, area)
     assert [(a.action, a.logs) for a in answers] == [("allow", (f"run {i}",)) for i in range(3)]
     # The backstop is armed for each run and disarmed after it.
     assert alarms == [protocol.BACKSTOP_SECONDS, 0] * 3
+
+
+def test_closing_the_parent_while_serve_waits_for_a_run_does_not_hang(area) -> None:
+    # What a test that fails between two runs leaves for the fixture's teardown.
+    made = Parent()
+    serving = Background(
+        lambda: protocol.serve(_quickjs, made.incoming, made.worker_out, area, None)
+    )
+    made.send(init_frame())
+    assert made.receive() == protocol.HELLO
+    time.sleep(0.2)  # serve is now (almost surely) blocked reading the next frame
+    closing = threading.Thread(target=made.close, daemon=True)
+    closing.start()
+    closing.join(timeout=30)
+    assert not closing.is_alive()
+    # ValueError: serve had not reached its read yet and met the closed reader instead.
+    with contextlib.suppress(ValueError):
+        assert serving.join() == 0
 
 
 def test_serve_works_without_an_alarm(parent, area) -> None:
