@@ -30,6 +30,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="account for requests whose access key is not 12 digits (default: 123456789012)",
     )
     server.add_argument(
+        "--edge-port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="also listen as a local viewer edge (TLS with client certificates) on PORT "
+        "(0: a free port, printed at start)",
+    )
+    server.add_argument(
+        "--edge-origin",
+        default=None,
+        metavar="URL",
+        help="forward the edge's allowed requests to URL, with Client-Cert headers "
+        "(default: answer with a JSON description of the decision)",
+    )
+    server.add_argument(
         "--profile",
         choices=("faithful", "permissive"),
         default="faithful",
@@ -60,7 +75,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     if arguments.command == "server":
-        return run_server(arguments.host, arguments.port, arguments.account, arguments.profile)
+        return run_server(
+            arguments.host,
+            arguments.port,
+            arguments.account,
+            arguments.profile,
+            edge_port=arguments.edge_port,
+            edge_origin=arguments.edge_origin,
+        )
     if arguments.command == "check":
         return run_check(arguments.files, arguments.format, arguments.profile)
     from cfmock._demo import run_demo
@@ -68,7 +90,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_demo(sys.stdout)
 
 
-def run_server(host: str, port: int, account: str | None, profile: str = "faithful") -> int:
+def run_server(
+    host: str,
+    port: int,
+    account: str | None,
+    profile: str = "faithful",
+    *,
+    edge_port: int | None = None,
+    edge_origin: str | None = None,
+) -> int:
     """Serve until SIGINT or SIGTERM, logging one line per request."""
     import logging
     import signal
@@ -84,7 +114,9 @@ def run_server(host: str, port: int, account: str | None, profile: str = "faithf
         if account:
             options = MockOptions(account_id=account, runtime_profile=profile)
         server = MockServer(host, port, options)
-    except (CfmockError, OSError) as error:
+        if edge_port is not None:
+            server.start_edge(host, edge_port, origin=edge_origin)
+    except (CfmockError, OSError, ImportError) as error:
         print(f"cfmock server: {error}", file=sys.stderr)
         return 2
 
@@ -94,6 +126,12 @@ def run_server(host: str, port: int, account: str | None, profile: str = "faithf
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     print(f"cfmock server listening on {server.url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    if server.edge is not None:
+        print(
+            f"cfmock edge listening on {server.edge.url} (clients trust {server.edge.ca_file})",
+            file=sys.stderr,
+            flush=True,
+        )
     try:
         server.serve_forever()
     finally:

@@ -56,6 +56,20 @@ class Issued:
         return self.certificate.public_bytes(Encoding.DER)
 
     @property
+    def key_pem(self) -> bytes:
+        """The private key in unencrypted PKCS #8 PEM (for ``curl --key`` and ``ssl``)."""
+        from cryptography.hazmat.primitives.serialization import (
+            Encoding,
+            NoEncryption,
+            PrivateFormat,
+        )
+
+        key: bytes = self.private_key.private_bytes(
+            Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()
+        )
+        return key
+
+    @property
     def serial_number(self) -> int:
         """The certificate's serial number."""
         return int(self.certificate.serial_number)
@@ -118,12 +132,14 @@ class CertificateAuthority(Issued):
         key: str = "ec-p256",
         client_auth: bool | None = True,
         organization: str | None = None,
+        dns_names: tuple[str, ...] = (),
     ) -> Issued:
         """A client (device) certificate signed by this CA.
 
         ``expired`` ends its validity a day ago, ``not_yet_valid`` starts it tomorrow;
         ``ocsp_url`` adds an Authority Information Access OCSP URL; ``client_auth=True`` adds
-        the clientAuth extended key usage, ``False`` a serverAuth-only one, ``None`` none.
+        the clientAuth extended key usage, ``False`` a serverAuth-only one, ``None`` none;
+        ``dns_names`` adds a subjectAltName (what a server certificate needs).
         """
         now = _now()
         start = valid_from or (now + DAY if not_yet_valid else now - 30 * DAY)
@@ -140,6 +156,7 @@ class CertificateAuthority(Issued):
             serial_number=serial_number,
             client_auth=client_auth,
             organization=organization,
+            dns_names=dns_names,
         )
         return Issued(certificate, private_key)
 
@@ -179,6 +196,7 @@ def _build(
     serial_number: int | None = None,
     client_auth: bool | None = None,
     organization: str | None = None,
+    dns_names: tuple[str, ...] = (),
 ) -> x509.Certificate:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
@@ -225,6 +243,9 @@ def _build(
             ExtendedKeyUsageOID.CLIENT_AUTH if client_auth else ExtendedKeyUsageOID.SERVER_AUTH
         )
         builder = builder.add_extension(x509.ExtendedKeyUsage([purpose]), critical=False)
+    if dns_names:
+        alternative = x509.SubjectAlternativeName([x509.DNSName(name) for name in dns_names])
+        builder = builder.add_extension(alternative, critical=False)
     if ocsp_url:
         access = x509.AccessDescription(
             AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url)

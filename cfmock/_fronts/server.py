@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cfmock._cloudfront.backend import Backend
 from cfmock._dispatch import Dispatcher
@@ -54,6 +54,9 @@ MAX_CALLS = 10_000
 STATE_RUNS = 100
 """The latest function runs ``GET /_cfmock/state`` shows, with the profile that answered."""
 
+if TYPE_CHECKING:
+    from cfmock._fronts.edge import Edge
+
 
 class MockServer(Http1Server):
     """A threaded HTTP/1.1 server answering with one cfmock core.
@@ -76,7 +79,26 @@ class MockServer(Http1Server):
         self.max_calls = max_calls
         self.dispatcher = Dispatcher(Backend(self.options), max_calls=max_calls)
         self._core_lock = threading.Lock()
+        self.edge: Edge | None = None
+        """The local viewer edge, once :meth:`start_edge` has started one."""
         super().__init__((host, port), read_timeout=read_timeout)
+
+    def start_edge(
+        self, host: str = "127.0.0.1", port: int = 0, *, origin: str | None = None
+    ) -> Edge:
+        """Listen as a viewer edge too (TLS with client certificates; see
+        :mod:`cfmock._fronts.edge`), until :meth:`server_close`."""
+        from cfmock._fronts.edge import Edge
+
+        self.edge = Edge(self, host, port, origin=origin)
+        self.edge.start()
+        return self.edge
+
+    def server_close(self) -> None:
+        """Close the listening socket(s): the edge's too, with its open connections."""
+        if self.edge is not None:
+            self.edge.stop()
+        super().server_close()
 
     @property
     def url(self) -> str:
@@ -157,12 +179,54 @@ class MockServer(Http1Server):
             }
             for run in list(backend.runs)[-STATE_RUNS:]
         ]
+        connections = [
+            _attempt_summary(attempt) for attempt in list(backend.connections)[-STATE_RUNS:]
+        ]
+        edge = None
+        if self.edge is not None:
+            edge = {
+                "url": self.edge.url,
+                "caFile": str(self.edge.ca_file),
+                "ocsp": {f"{serial:#x}": verdict for serial, verdict in self.edge.ocsp.items()},
+            }
         return {
             "accounts": summary,
             "calls": len(dispatcher.calls),
             "runtimeProfile": backend.options.runtime_profile,
             "runs": runs,
+            "connections": connections,
+            "edge": edge,
         }
+
+    def _set_ocsp(self, body: bytes) -> HttpResponse:
+        """``POST /_cfmock/ocsp``: the OCSP verdicts the edge's connections get, replacing the
+        previous ones: ``{"<serial>": "Good" | "Revoked" | "Unknown" | "Error[: type]"}``."""
+        problem = None
+        verdicts: dict[int, str] = {}
+        try:
+            request = json.loads(body)
+        except (ValueError, RecursionError):
+            request = None
+        if self.edge is None:
+            problem = "the server has no edge (start it with --edge-port)"
+        elif not isinstance(request, dict):
+            problem = "the body must be a JSON object of serial numbers to verdicts"
+        else:
+            for key, verdict in request.items():
+                status = verdict.split(":", 1)[0] if isinstance(verdict, str) else None
+                if status not in ("Good", "Revoked", "Unknown", "Error"):
+                    problem = f"the verdict for {key!r} must be Good, Revoked, Unknown or Error"
+                    break
+                try:
+                    verdicts[_serial(key)] = verdict
+                except ValueError:
+                    problem = f"{key!r} is not a serial number (10:01, 0x1001 or decimal)"
+                    break
+        if problem is not None or self.edge is None:
+            payload = {"error": f"POST /_cfmock/ocsp: {problem}"}
+            return replace(_json(400, payload), error_code="BadRequest")
+        self.edge.ocsp = verdicts
+        return _json(200, {"ocsp": {f"{serial:#x}": v for serial, v in verdicts.items()}})
 
     def answer(
         self, method: str, target: str, headers: dict[str, str], body: bytes
@@ -189,6 +253,8 @@ class MockServer(Http1Server):
             return _seed_ca_bundle(dispatcher, body)
         if path == "/_cfmock/connect" and method == "POST":
             return _connect(dispatcher, body)
+        if path == "/_cfmock/ocsp" and method == "POST":
+            return self._set_ocsp(body)
         payload = {
             "error": f"no control endpoint {printable(method)} {path}",
             "endpoints": list(CONTROL_ENDPOINTS),
@@ -201,6 +267,7 @@ CONTROL_ENDPOINTS = (
     "GET /_cfmock/state",
     "POST /_cfmock/ca-bundles",
     "POST /_cfmock/connect",
+    "POST /_cfmock/ocsp",
 )
 """The control API, under ``/_cfmock/`` on the server's own port."""
 
@@ -343,6 +410,19 @@ def _serial(key: str) -> int:
     if ":" in text:
         return int(text.replace(":", ""), 16)
     return int(text, 16) if text.startswith("0x") else int(text)
+
+
+def _attempt_summary(attempt: Any) -> dict[str, Any]:
+    return {
+        "distributionId": attempt.distribution_id,
+        "allowed": attempt.allowed,
+        "decidedBy": attempt.decided_by,
+        "code": attempt.code,
+        "reason": attempt.reason,
+        "clientIp": attempt.client_ip,
+        "subject": attempt.subject,
+        "serialNumber": attempt.serial_number,
+    }
 
 
 def _attempt_json(attempt: Any) -> dict[str, Any]:
