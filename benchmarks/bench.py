@@ -247,6 +247,74 @@ def bench_connect() -> dict[str, float]:
     return {"median": statistics.median(times), "best": min(times)}
 
 
+def bench_edge() -> dict[str, float]:
+    """Allowed TLS connections per second through the local edge (one GET each), with a
+    KeyValueStore lookup in the connection function; client and edge on this machine."""
+    import socket
+    import ssl
+    import tempfile
+    import threading
+    from pathlib import Path
+
+    from cfmock._cloudfront.distributions import minimal_config
+    from cfmock._cloudfront.trust_stores import BundleLocation
+    from cfmock._cloudfront.values import FunctionConfig
+    from cfmock._fronts.server import MockServer
+    from cfmock._options import MockOptions
+    from cfmock.pki import CertificateAuthority
+
+    account = "123456789012"
+    root = CertificateAuthority("Bench Root CA")
+    device = root.issue("device")
+    server = MockServer("127.0.0.1", 0, MockOptions())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    edge = server.start_edge()
+    try:
+        backend = server.dispatcher.backend
+        store = backend.trust_stores.create(
+            account, "bench", BundleLocation("b", "k", "us-east-1"), bundle=root.pem
+        )
+        backend.trust_stores.settle()
+        kvs = backend.stores.create(account, "revoked")
+        backend.stores.seed(kvs.arn, {"00:ff": "x"})
+        config = FunctionConfig("", "cloudfront-js-2.0", (kvs.arn,))
+        function = backend.create(account, "revocation", config, CONNECT_CHECK)
+        backend.publish(account, function.id, function.etag)
+        distribution = minimal_config("bench", aliases=("bench.example.com",))
+        distribution["ViewerMtlsConfig"] = {
+            "Mode": "required",
+            "TrustStoreConfig": {"TrustStoreId": store.id},
+        }
+        distribution["ConnectionFunctionAssociation"] = {"Id": function.id}
+        backend.distributions.create(account, distribution)
+        folder = Path(tempfile.mkdtemp(prefix="cfmock-bench-"))
+        (folder / "d.pem").write_bytes(device.pem)
+        (folder / "d.key").write_bytes(device.key_pem)
+        context = ssl.create_default_context(cafile=str(edge.ca_file))
+        context.load_cert_chain(str(folder / "d.pem"), str(folder / "d.key"))
+        request = b"GET / HTTP/1.1\r\nHost: bench.example.com\r\nConnection: close\r\n\r\n"
+
+        def connections(n: int) -> None:
+            for _ in range(n):
+                with (
+                    socket.create_connection(edge.address) as raw,
+                    context.wrap_socket(raw, server_hostname="bench.example.com") as tls,
+                ):
+                    tls.sendall(request)
+                    answer = b""
+                    while chunk := tls.recv(65536):
+                        answer += chunk
+                    assert b'"allowed": true' in answer
+
+        connections(5)
+        best = _best(_per_call(connections, 30) for _ in range(max(3, ROUNDS // 3)))
+        return {"per_second": 1 / best, "each": best}
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 CONNECT_CHECK = b"""import cf from 'cloudfront';
 const kvs = cf.kvs();
 async function connectionHandler(connection) {
@@ -482,6 +550,7 @@ def main() -> None:
     checking = bench_check()
     distribution = bench_update_distribution()
     connecting = bench_connect()
+    edging = bench_edge()
     imports = bench_import()
     ms = 1000.0
     rows = [
@@ -557,6 +626,15 @@ def main() -> None:
             f"best {connecting['best'] * ms:.3f} ms",
             "-",
             "< 3 ms median",
+        )
+    )
+    rows.append(
+        (
+            "edge: allowed TLS connections + KVS",
+            f"{edging['per_second']:.0f} /s",
+            f"{edging['each'] * ms:.2f} ms each",
+            "-",
+            "(client on the same machine)",
         )
     )
     rows.append(
