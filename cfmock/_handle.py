@@ -316,6 +316,21 @@ class CloudFrontMock:
         """
         account = account_id or self.account_id
         backend = self._backend
+        if mode is None and (trust_store is not None or function is not None):
+            raise InvalidSeedError(
+                ServiceError(
+                    "InvalidArgument",
+                    "A distribution without viewer mTLS (mode=None) takes no trust store or "
+                    "connection function.",
+                )
+            )
+        if ignore_certificate_expiry and trust_store is None:
+            raise InvalidSeedError(
+                ServiceError(
+                    "InvalidArgument",
+                    "ignore_certificate_expiry is a setting of the trust store: give trust_store.",
+                )
+            )
         try:
             config = minimal_config(
                 caller_reference or f"cfmock-{len(backend.distributions.list(account)) + 1}",

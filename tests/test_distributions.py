@@ -681,3 +681,38 @@ def test_aiobotocore_reaches_trust_stores_and_distributions() -> None:
         cf.add_function("gate", CODE)
         cf.publish("gate")
         assert asyncio.run(scenario(cf)) == ("active", "Deployed", "DEPLOYED")
+
+
+def test_an_alias_belongs_to_one_distribution(client, cf) -> None:
+    aliases = {"Quantity": 1, "Items": ["devices.example.com"]}
+    first = client.create_distribution(DistributionConfig=config(Aliases=aliases))
+    taken = config("ref-2", Aliases={"Quantity": 1, "Items": ["DEVICES.example.com"]})
+    assert refused(lambda: client.create_distribution(DistributionConfig=taken)) == (
+        "CNAMEAlreadyExists",
+        409,
+        "One or more of the CNAMEs you provided are already associated with a different resource.",
+    )
+    second = client.create_distribution(DistributionConfig=config("ref-3"))["Distribution"]
+    assert refused(
+        lambda: client.update_distribution(
+            Id=second["Id"], IfMatch=ETAG_V1, DistributionConfig=config("ref-3", Aliases=aliases)
+        )
+    )[:2] == ("CNAMEAlreadyExists", 409)
+    # Its own aliases are not in its way.
+    client.update_distribution(
+        Id=first["Distribution"]["Id"], IfMatch=ETAG_V1, DistributionConfig=config(Aliases=aliases)
+    )
+
+
+def test_add_distribution_refuses_settings_that_do_not_fit(cf) -> None:
+    from cfmock.exceptions import InvalidSeedError
+
+    cf.add_trust_store("devices", CA)
+    with pytest.raises(InvalidSeedError, match="mode=None"):
+        cf.add_distribution(mode=None, trust_store="devices")
+    with pytest.raises(InvalidSeedError, match="ignore_certificate_expiry"):
+        cf.add_distribution(mode="passthrough", ignore_certificate_expiry=True)
+    with pytest.raises(InvalidSeedError, match="EntityNotFound"):
+        cf.add_distribution(trust_store="nope")
+    lenient = cf.add_distribution(trust_store="devices", ignore_certificate_expiry=True)
+    assert lenient.config["ViewerMtlsConfig"]["TrustStoreConfig"]["IgnoreCertificateExpiry"]

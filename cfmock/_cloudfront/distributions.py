@@ -32,6 +32,9 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 DEFAULT_MAX_ITEMS = 100
 NOT_DISABLED_MESSAGE = "The distribution you are trying to delete has not been disabled."
 INCONSISTENT_MESSAGE = "The value of Quantity and the size of Items don't match."
+CNAME_MESSAGE = (
+    "One or more of the CNAMEs you provided are already associated with a different resource."
+)
 CALLER_REFERENCE_MESSAGE = (
     "The caller reference that you are using to create a distribution is associated with "
     "another distribution."
@@ -227,6 +230,7 @@ class Distributions:
                 d.config.get("CallerReference") == reference for d in account.distributions.values()
             ):
                 raise ServiceError("DistributionAlreadyExists", CALLER_REFERENCE_MESSAGE)
+            self._check_aliases(config, None)
             self._check_links(account_id, config, None)
             distribution_id = self._new_id()
             self._sequence += 1
@@ -259,6 +263,7 @@ class Distributions:
                     f"{current.config.get('CallerReference')!r}.",
                 )
             _check_quantities(config)
+            self._check_aliases(config, distribution_id)
             self._check_links(account_id, config, distribution_id)
             updated = dataclasses.replace(
                 current,
@@ -324,6 +329,17 @@ class Distributions:
             return self._tagged(account_id, arn).tags
 
     # -- the checks -----------------------------------------------------------------------------
+
+    def _check_aliases(self, config: Config, replacing: str | None) -> None:
+        # An alternate domain name belongs to one distribution in all of CloudFront.
+        wanted = {alias.lower() for alias in (config.get("Aliases") or {}).get("Items") or ()}
+        if not wanted:
+            return
+        for account in self._accounts.values():
+            for distribution in account.distributions.values():
+                taken = {alias.lower() for alias in distribution.aliases}
+                if distribution.id != replacing and wanted & taken:
+                    raise ServiceError("CNAMEAlreadyExists", CNAME_MESSAGE)
 
     def _check_links(self, account_id: str, config: Config, replacing: str | None) -> None:
         mtls = config.get("ViewerMtlsConfig")
