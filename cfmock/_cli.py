@@ -117,7 +117,7 @@ def run_server(
         if edge_port is not None:
             server.start_edge(host, edge_port, origin=edge_origin)
     except (CfmockError, OSError, ImportError) as error:
-        print(f"cfmock server: {error}", file=sys.stderr)
+        print(f"cfmock server: {str(error).removeprefix('cfmock: ')}", file=sys.stderr)
         return 2
 
     def stop(signum: int, frame: object) -> None:

@@ -52,7 +52,7 @@ def test_python_dash_m_runs_the_demo() -> None:
 def test_server_with_an_invalid_account_exits_2_and_says_why(capsys) -> None:
     assert main(["server", "--port", "0", "--account", "12ab"]) == 2
     assert capsys.readouterr().err == (
-        "cfmock server: cfmock: account_id must be a string of 12 digits, got '12ab'\n"
+        "cfmock server: account_id must be a string of 12 digits, got '12ab'\n"
     )
 
 

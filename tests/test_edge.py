@@ -376,3 +376,61 @@ def test_curl_with_a_device_certificate_gets_through_and_a_revoked_one_is_refuse
     refused = fetch(REVOKED)
     assert refused.returncode != 0
     assert _last(setup).code == "ConnectionFunctionDenied"
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def test_cfmock_server_edge_port_prints_the_edge_and_its_ca_file() -> None:
+    import re
+    import signal
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cfmock", "server", "--port", "0", "--edge-port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        lines = [process.stderr.readline() for _ in range(2)]
+        assert lines[0].startswith("cfmock server listening on http://127.0.0.1:")
+        match = re.fullmatch(
+            r"cfmock edge listening on https://127\.0\.0\.1:(\d+) \(clients trust (.+)\)\n",
+            lines[1],
+        )
+        assert match is not None, lines
+        assert int(match.group(1)) > 0
+        assert Path(match.group(2)).read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, rest = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert rest.endswith("cfmock server stopped\n")
+
+
+def test_a_bad_edge_origin_on_the_command_line_is_one_clear_line() -> None:
+    import sys
+
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cfmock",
+            "server",
+            "--port",
+            "0",
+            "--edge-port",
+            "0",
+            "--edge-origin",
+            "ftp://example.com",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stderr == (
+        "cfmock server: the edge's origin must be an http(s) URL, got 'ftp://example.com'\n"
+    )
