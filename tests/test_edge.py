@@ -28,7 +28,7 @@ from tests.conformance import require_tool
 
 ACCOUNT = "123456789012"
 _NAMES = itertools.count()
-VERDICTS = "Good, Revoked, Unknown or Error"
+VERDICTS = "Good, Revoked, Unknown, Error or 'Error: <errorType>'"
 ROOT = CertificateAuthority("Devices Root CA")
 DEVICE = ROOT.issue("device-1")
 REVOKED = ROOT.issue("device-2")
@@ -244,6 +244,7 @@ def test_ocsp_verdicts_through_the_control_api(setup) -> None:
     assert "refused" in setup.request("ocsp.example.com", device)
     assert (_last(setup).code, _last(setup).decided_by) == ("ClientCertRejected", "ocsp")
     assert post({"zz": "Good"})[0] == 400
+    assert post({"1": "Good: x"})[0] == 400
     assert post({"1": "Maybe"}) == (
         400,
         {"error": f"POST /_cfmock/ocsp: the verdict for '1' must be {VERDICTS}"},
@@ -251,6 +252,9 @@ def test_ocsp_verdicts_through_the_control_api(setup) -> None:
     state = setup.server.state()
     assert state["edge"]["ocsp"] == {f"{device.serial_number:#x}": "Revoked"}
     assert state["connections"][-1]["code"] == "ClientCertRejected"
+    assert post({"1": "Error: OCSP response verification failed: X"})[0] == 200
+    setup.server.reset()  # forgets the verdicts too
+    assert setup.edge.ocsp == {}
 
 
 def test_the_edge_forwards_to_an_origin_with_client_cert_headers(tmp_path: Path) -> None:

@@ -188,6 +188,8 @@ def test_state_without_an_argument_summarises_the_current_dispatcher() -> None:
             "calls": 0,
             "runtimeProfile": "faithful",
             "runs": [],
+            "connections": [],
+            "edge": None,
         }
 
 

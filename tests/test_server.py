@@ -334,6 +334,7 @@ def test_control_api(server) -> None:
         "GET /_cfmock/state",
         "POST /_cfmock/ca-bundles",
         "POST /_cfmock/connect",
+        "POST /_cfmock/ocsp",
     ]
 
 
@@ -956,6 +957,8 @@ def test_the_call_log_is_bounded() -> None:
             "calls": 3,
             "runtimeProfile": "faithful",
             "runs": [],
+            "connections": [],
+            "edge": None,
         }
         raw.send(request(b"POST /_cfmock/reset HTTP/1.1\nHost: a"))
         assert json.loads(raw.answer().body) == {"reset": True}

@@ -237,7 +237,12 @@ class _Connection:
             return True
         if self.attempt is None:
             intermediates = [self.chain[d] for d in sorted(self.chain) if d > 0]
-            self.attempt = self._decide(self.chain[0], intermediates)
+            try:
+                self.attempt = self._decide(self.chain[0], intermediates)
+            except Exception as failure:  # noqa: BLE001 - OpenSSL would swallow it unseen
+                self.failure = f"the decision failed: {type(failure).__name__}: {failure}"
+                LOG.exception("edge: sni=%s client=%s %s", self.sni, self.client_ip, self.failure)
+                return False
         return self.attempt.allowed
 
     def _decide(self, leaf: Any, intermediates: Any) -> ConnectionAttempt:

@@ -108,12 +108,14 @@ class MockServer(Http1Server):
         return f"http://{name}:{port}"
 
     def reset(self) -> None:
-        """Forget every function, store, call and fault.
+        """Forget every function, store, distribution, call, fault and OCSP verdict.
 
         Requests in flight finish with the dispatcher they started with.
         """
         with self._core_lock:
             self.dispatcher = Dispatcher(Backend(self.options), max_calls=self.max_calls)
+            if self.edge is not None:
+                self.edge.ocsp = {}
 
     def state(self, dispatcher: Dispatcher | None = None) -> dict[str, Any]:
         """A JSON-able summary of what the mock (or *dispatcher*) holds, per account."""
@@ -213,9 +215,12 @@ class MockServer(Http1Server):
             problem = "the body must be a JSON object of serial numbers to verdicts"
         else:
             for key, verdict in request.items():
-                status = verdict.split(":", 1)[0] if isinstance(verdict, str) else None
-                if status not in ("Good", "Revoked", "Unknown", "Error"):
-                    problem = f"the verdict for {key!r} must be Good, Revoked, Unknown or Error"
+                exact = verdict in ("Good", "Revoked", "Unknown", "Error")
+                if not exact and not (isinstance(verdict, str) and verdict.startswith("Error:")):
+                    problem = (
+                        f"the verdict for {key!r} must be Good, Revoked, Unknown, Error or "
+                        "'Error: <errorType>'"
+                    )
                     break
                 try:
                     verdicts[_serial(key)] = verdict
