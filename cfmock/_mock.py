@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
@@ -221,7 +222,27 @@ def mock_connection_functions(
     max_comment_length: int | None = ...,
     publish_delay: float = ...,
     live_etag_follows_development: bool = ...,
+    trust_store_delay: float = ...,
+    max_trust_stores: int = ...,
+    strict_ca_bundles: bool = ...,
+    require_us_east_1_bundles: bool = ...,
+    deploy_delay: float = ...,
+    max_distributions_per_function: int = ...,
+    max_distributions_per_trust_store: int = ...,
+    strict_https_only: bool = ...,
+    report_deployed: bool = ...,
+    moto_distributions: bool = ...,
+    check_client_auth_usage: bool = ...,
+    connect_disabled: bool = ...,
     intercept_requests: bool = ...,
+    runtime_profile: str = ...,
+    function_profiles: Mapping[str, str] = ...,
+    memory_limit: int | None = ...,
+    log_limit: int | None = ...,
+    strict_compute: bool = ...,
+    error_message_prefix: bool = ...,
+    check_kvs_argument: bool = ...,
+    seed_random: bool = ...,
 ) -> Activator: ...
 
 

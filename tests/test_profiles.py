@@ -114,9 +114,11 @@ def test_a_run_record_carries_what_the_answer_carries() -> None:
         function = cf.add_function("gate", code)
         client = boto3.client("cloudfront", region_name="us-east-1")
         client.publish_connection_function(Id=function.id, IfMatch=function.etag)
+        live = cf.get_function("gate").live
+        assert live is not None
         client.test_connection_function(
             Id=function.id,
-            IfMatch=cf.get_function("gate").live.etag,
+            IfMatch=live.etag,
             Stage="LIVE",
             ConnectionObject=EVENT,
         )

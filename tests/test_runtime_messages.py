@@ -7,6 +7,8 @@ before the rewrite.
 
 from __future__ import annotations
 
+from typing import Any
+
 import boto3
 import pytest
 from hypothesis import given
@@ -206,7 +208,7 @@ ERRORS = [
 ]
 
 
-def error_message(body: str, **options: object) -> str:
+def error_message(body: str, **options: Any) -> str:
     """The ``ConnectionFunctionErrorMessage`` a test of ``connectionHandler`` running *body*
     returns."""
     code = "function connectionHandler(connection) {\n" + body + "\n}\n"

@@ -336,7 +336,7 @@ def test_the_infrastructure_tool_flow(seeded, client) -> None:
     # Create, poll until active twice, take the ETag from the Get, update, delete, poll until
     # EntityNotFound: the steps a Terraform-like tool takes.
     store_id = create(client)["TrustStore"]["Id"]
-    seen = []
+    seen: list[str] = []
     while seen[-2:] != ["active", "active"]:
         seen.append(client.get_trust_store(Identifier=store_id)["TrustStore"]["Status"])
         assert len(seen) < 5
