@@ -372,3 +372,26 @@ def test_check_code_under_permissive_reports_only_parse_errors() -> None:
         11,
         'SyntaxError: Unexpected token ";" in 2',
     )
+
+
+def test_the_typed_overload_names_every_option() -> None:
+    # Type checkers read the keyword overload of mock_connection_functions: an option missing
+    # there is an error in a user's typed test suite.
+    import ast
+    import dataclasses
+    import inspect
+
+    import cfmock._mock as mock_module
+
+    tree = ast.parse(inspect.getsource(mock_module))
+    overloads = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and node.name == "mock_connection_functions"
+        and node.args.kwonlyargs
+    ]
+    (typed,) = overloads
+    assert [argument.arg for argument in typed.args.kwonlyargs] == [
+        field.name for field in dataclasses.fields(MockOptions)
+    ]
