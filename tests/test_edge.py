@@ -438,3 +438,28 @@ def test_a_bad_edge_origin_on_the_command_line_is_one_clear_line() -> None:
     assert completed.stderr == (
         "cfmock server: the edge's origin must be an http(s) URL, got 'ftp://example.com'\n"
     )
+
+
+def test_sessions_are_not_resumed_so_every_connection_is_decided(setup) -> None:
+    context = ssl.create_default_context(cafile=str(setup.edge.ca_file))
+    context.load_cert_chain(*setup.files(DEVICE, "resume"))
+    request = b"GET / HTTP/1.1\r\nHost: required.example.com\r\nConnection: close\r\n\r\n"
+    session = None
+    reused = []
+    for _ in range(2):
+        with (
+            socket.create_connection(setup.edge.address, timeout=10) as raw,
+            context.wrap_socket(
+                raw, server_hostname="required.example.com", session=session
+            ) as tls,
+        ):
+            tls.sendall(request)
+            while tls.recv(65536):
+                pass
+            reused.append(tls.session_reused)
+            session = tls.session
+    assert reused == [False, False]
+    assert [attempt.allowed for attempt in list(setup.server.dispatcher.backend.connections)] == [
+        True,
+        True,
+    ]

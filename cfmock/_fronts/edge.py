@@ -142,11 +142,8 @@ class Edge:
 
     def context(self) -> SSL.Context:
         """The context a connection starts with: it only waits for the SNI to choose."""
-        from OpenSSL import SSL
 
-        context = SSL.Context(SSL.TLS_SERVER_METHOD)
-        context.set_min_proto_version(SSL.TLS1_2_VERSION)
-        return context
+        return _context()
 
     def certificate_for(self, name: str) -> Issued:
         """The server certificate for *name*, issued by the edge's CA on first use."""
@@ -214,8 +211,7 @@ class _Connection:
             return  # no certificate: the handshake fails
         self.distribution = distribution
         issued = self.edge.certificate_for(name)
-        context = SSL.Context(SSL.TLS_SERVER_METHOD)
-        context.set_min_proto_version(SSL.TLS1_2_VERSION)
+        context = _context()
         context.use_certificate(issued.certificate)
         context.use_privatekey(issued.private_key)
         connection.set_context(context)
@@ -380,6 +376,17 @@ class _Connection:
             self.client_ip,
             printable(str(error) or type(error).__name__),
         )
+
+
+def _context() -> SSL.Context:
+    from OpenSSL import SSL
+
+    context = SSL.Context(SSL.TLS_SERVER_METHOD)
+    context.set_min_proto_version(SSL.TLS1_2_VERSION)
+    # CloudFront turns session resumption off with mTLS: every connection is decided afresh.
+    context.set_options(SSL.OP_NO_TICKET)
+    context.set_session_cache_mode(SSL.SESS_CACHE_OFF)
+    return context
 
 
 def _patiently(call: Any, sock: socket.socket) -> Any:
