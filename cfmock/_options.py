@@ -214,6 +214,8 @@ class MockOptions:
                 f"cfmock: unknown option(s) {', '.join(unknown)}; "
                 f"the options are {', '.join(sorted(known))}"
             )
+        if not options and cls is MockOptions:
+            return _DEFAULTS
         return cls(**options)
 
 
@@ -230,3 +232,7 @@ def _check_profile(name: str, value: object) -> None:
         raise CfmockError(
             f"cfmock: {name} must be one of {', '.join(map(repr, PROFILES))}, got {value!r}"
         )
+
+
+_DEFAULTS = MockOptions()
+"""The options of ``mock_connection_functions()`` without arguments, checked once (frozen)."""

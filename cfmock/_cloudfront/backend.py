@@ -37,6 +37,9 @@ Clock = Callable[[], datetime.datetime]
 Tags = Sequence[tuple[str, str | None]]
 
 DEFAULT_MAX_ITEMS = 100
+_SHARED_RNG = random.Random()
+"""Where IDs come from unless a test gives its own: seeding a generator per activation would
+cost more than the rest of an activation."""
 MAX_RUNS = 10_000
 """Runs the backend remembers (``cf.runs``); older ones are forgotten first."""
 MAX_MAX_ITEMS = 100
@@ -74,7 +77,7 @@ class Backend:
         # Looked up when the backend is made, not when this module is imported, so a test that
         # replaces ``utc_now`` before activating a mock gives the whole activation its clock.
         self._clock = clock if clock is not None else utc_now
-        self._rng = rng or random.Random()
+        self._rng = rng or _SHARED_RNG
         self._lock = threading.RLock()
         self._accounts: dict[str, _Account] = {}
         self._sequences = itertools.count(1)
