@@ -225,12 +225,17 @@ class CloudFrontMock:
         Create/UpdateTrustStore read seeded objects first (the newest for a bucket and key, or
         the one with the ``Version`` asked for), then moto's S3 when ``mock_aws`` is active.
         """
-        if not bucket or not key:
+        where: tuple[object, ...] = (bucket, key)
+        if not all(isinstance(part, str) and part for part in where):
             raise InvalidSeedError(
-                ServiceError("InvalidArgument", "A CA bundle needs a bucket and a key.")
+                ServiceError("InvalidArgument", "A CA bundle needs a bucket and a key (strings).")
             )
-        data = pem.encode("utf-8") if isinstance(pem, str) else bytes(pem)
-        self._backend.trust_stores.put_bundle(bucket, key, data, region, version)
+        labels: tuple[object, ...] = (region, version if version is not None else "")
+        if not all(isinstance(label, str) for label in labels):
+            raise InvalidSeedError(
+                ServiceError("InvalidArgument", "region and version are strings.")
+            )
+        self._backend.trust_stores.put_bundle(bucket, key, _pem_bytes(pem), region, version)
 
     def add_trust_store(
         self,
@@ -250,7 +255,12 @@ class CloudFrontMock:
         :class:`~cfmock.exceptions.InvalidSeedError`.
         """
         account = account_id or self.account_id
-        data = pem.encode("utf-8") if isinstance(pem, str) else bytes(pem)
+        data = _pem_bytes(pem)
+        if not isinstance(name, str):
+            raise InvalidSeedError(
+                ServiceError("InvalidArgument", f"A trust store name is a string, got {name!r}.")
+            )
+        tag_items = _tag_items(tags)
         location = BundleLocation("cfmock-seeded", f"{name}.pem", "us-east-1")
         try:
             store = self._backend.trust_stores.create(
@@ -258,7 +268,7 @@ class CloudFrontMock:
                 name,
                 location,
                 use_ocsp=use_ocsp,
-                tags=list((tags or {}).items()),
+                tags=tag_items,
                 bundle=data,
             )
         except ServiceError as error:
@@ -316,6 +326,19 @@ class CloudFrontMock:
         """
         account = account_id or self.account_id
         backend = self._backend
+        names = _aliases(aliases)
+        for flag_name, flag in (
+            ("enabled", enabled),
+            ("ignore_certificate_expiry", ignore_certificate_expiry),
+        ):
+            if not isinstance(flag, bool):
+                raise InvalidSeedError(
+                    ServiceError("InvalidArgument", f"{flag_name} must be True or False.")
+                )
+        if caller_reference is not None and not isinstance(caller_reference, str):
+            raise InvalidSeedError(
+                ServiceError("InvalidArgument", "caller_reference must be a string.")
+            )
         if mode is None and (trust_store is not None or function is not None):
             raise InvalidSeedError(
                 ServiceError(
@@ -334,7 +357,7 @@ class CloudFrontMock:
         try:
             config = minimal_config(
                 caller_reference or f"cfmock-{len(backend.distributions.list(account)) + 1}",
-                aliases=tuple(aliases),
+                aliases=names,
                 enabled=enabled,
                 passthrough=mode == "passthrough",
             )
@@ -419,6 +442,43 @@ class CloudFrontMock:
     def finish_deploying(self, account_id: str | None = None) -> None:
         """Make every ``InProgress`` distribution ``Deployed`` now."""
         self._backend.distributions.settle(account_id)
+
+
+def _pem_bytes(pem: object) -> bytes:
+    """A PEM (or any bundle text) given as ``str`` or bytes-like, as bytes."""
+    if isinstance(pem, str):
+        try:
+            return pem.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+    elif isinstance(pem, (bytes, bytearray, memoryview)):
+        return bytes(pem)
+    raise InvalidSeedError(
+        ServiceError("InvalidArgument", f"A PEM is text (str or bytes), got {type(pem).__name__}.")
+    )
+
+
+def _tag_items(tags: object) -> list[tuple[str, str | None]]:
+    if tags is None:
+        return []
+    if not isinstance(tags, Mapping) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in tags.items()
+    ):
+        raise InvalidSeedError(
+            ServiceError("InvalidArgument", "tags map string keys to string values.")
+        )
+    return list(tags.items())
+
+
+def _aliases(aliases: object) -> tuple[str, ...]:
+    if isinstance(aliases, str) or not isinstance(aliases, Iterable):
+        raise InvalidSeedError(
+            ServiceError("InvalidArgument", "aliases is a list of domain names.")
+        )
+    names = tuple(aliases)
+    if not all(isinstance(name, str) for name in names):
+        raise InvalidSeedError(ServiceError("InvalidArgument", "aliases are strings."))
+    return names
 
 
 def _snapshot(distribution: Distribution) -> Distribution:

@@ -168,8 +168,14 @@ def _now() -> datetime.datetime:
 def _new_key(kind: str) -> Any:
     from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-    if kind.startswith("rsa-"):
-        return rsa.generate_private_key(public_exponent=65537, key_size=int(kind[4:]))
+    given: object = kind
+    if isinstance(given, str) and kind.startswith("rsa-"):
+        from cfmock.exceptions import CfmockError
+
+        try:
+            return rsa.generate_private_key(public_exponent=65537, key_size=int(kind[4:]))
+        except ValueError as error:
+            raise CfmockError(f"cfmock.pki: cannot make the key {kind!r}: {error}") from None
     curves: dict[str, Any] = {
         "ec-p256": ec.SECP256R1,
         "ec-p384": ec.SECP384R1,
@@ -184,7 +190,17 @@ def _new_key(kind: str) -> Any:
     return ec.generate_private_key(curves[kind]())
 
 
-def _build(
+def _build(*args: Any, **kwargs: Any) -> x509.Certificate:
+    """A certificate, or a :class:`~cfmock.exceptions.CfmockError` saying why not."""
+    from cfmock.exceptions import CfmockError
+
+    try:
+        return _certificate(*args, **kwargs)
+    except (ValueError, TypeError, AttributeError) as error:
+        raise CfmockError(f"cfmock.pki: cannot make this certificate: {error}") from None
+
+
+def _certificate(
     common_name: str,
     private_key: Any,
     *,

@@ -127,6 +127,10 @@ def _certificate(block: str, number: int) -> tuple[bytes | None, str | None]:
         certificate = x509.load_pem_x509_certificate(block.encode())
     except ValueError as error:
         return None, f"{where} cannot be read as X.509 ({error})."
+    try:
+        list(certificate.extensions)
+    except ValueError as error:
+        return None, f"{where} has an extension that does not parse ({error})."
     if certificate.version != x509.Version.v3:
         return None, f"{where} is X.509 {certificate.version.name}; CloudFront needs v3."
     problem = _key_problem(certificate) or _signature_problem(certificate)

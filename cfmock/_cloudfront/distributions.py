@@ -180,9 +180,15 @@ class Distributions:
 
     def find(self, account_id: str, name: str) -> Distribution | None:
         """A distribution by ID, domain name or alias (the viewer's view), or None."""
+        given: object = name
+        if not isinstance(given, str) or not name:
+            return None
+        wanted = name.lower()
         with self._lock:
             for distribution in self.list(account_id):
-                if name in (distribution.id, distribution.domain_name, *distribution.aliases):
+                if name == distribution.id or wanted == distribution.domain_name:
+                    return distribution
+                if wanted in (alias.lower() for alias in distribution.aliases):
                     return distribution
             return None
 
@@ -332,7 +338,10 @@ class Distributions:
 
     def _check_aliases(self, config: Config, replacing: str | None) -> None:
         # An alternate domain name belongs to one distribution in all of CloudFront.
-        wanted = {alias.lower() for alias in (config.get("Aliases") or {}).get("Items") or ()}
+        given = (config.get("Aliases") or {}).get("Items") or ()
+        if any(not alias.strip() for alias in given):
+            raise validation.invalid("Aliases.Items: an alternate domain name must not be empty.")
+        wanted = {alias.lower() for alias in given}
         if not wanted:
             return
         for account in self._accounts.values():
@@ -376,7 +385,7 @@ class Distributions:
     def _check_mtls(
         self, account_id: str, config: Config, mtls: Mapping[str, Any], replacing: str | None
     ) -> None:
-        mode = mtls.get("Mode") or "required"
+        mode = mtls.get("Mode", "required")
         if mode not in MODES:
             raise validation.invalid(
                 f"ViewerMtlsConfig.Mode {mode!r} is not one of required, optional, passthrough."

@@ -23,6 +23,7 @@ import logging
 import socket
 import tempfile
 import threading
+import time
 import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -117,7 +118,14 @@ class Edge:
                 sock, address = self._listener.accept()
             except OSError:
                 return
-            self._slots.acquire()
+            if not self._slots.acquire(blocking=False):
+                # Every slot is taken: refuse this one rather than stop accepting.
+                LOG.info(
+                    "edge: client=%s refused: %d connections open", address[0], MAX_CONNECTIONS
+                )
+                with contextlib.suppress(OSError):
+                    sock.close()
+                continue
             worker = threading.Thread(
                 target=self._serve, args=(sock, address), name="cfmock-edge-connection", daemon=True
             )
@@ -150,7 +158,9 @@ class Edge:
         with self._lock:
             found = self._certificates.get(name)
             if found is None:
-                found = self.ca.issue(name, dns_names=(name,), client_auth=False)
+                # A common name holds at most 64 characters; the subjectAltName is what
+                # clients check, and it holds the whole name.
+                found = self.ca.issue(name[:64], dns_names=(name,), client_auth=False)
                 self._certificates[name] = found
             return found
 
@@ -179,7 +189,7 @@ class _Connection:
         # Until the SNI chooses a distribution, no certificate is asked for.
         connection.set_verify(SSL.VERIFY_NONE, self._verify)
         try:
-            _patiently(connection.do_handshake, self.sock)
+            _patiently(connection.do_handshake, self.sock, time.monotonic() + READ_TIMEOUT)
         except (SSL.Error, OSError) as error:
             if self.attempt is None and "did not return a certificate" in str(error):
                 # Required mode, and the client sent none: OpenSSL ended the handshake
@@ -201,6 +211,13 @@ class _Connection:
 
     # The SNI picks the distribution, its certificate and what is asked of the client.
     def _choose(self, connection: SSL.Connection) -> None:
+        try:
+            self._choose_for(connection)
+        except Exception:  # noqa: BLE001 - pyOpenSSL would print it and fail the handshake
+            LOG.exception("edge: sni=%s client=%s: no certificate", self.sni, self.client_ip)
+            self.distribution = None
+
+    def _choose_for(self, connection: SSL.Connection) -> None:
         from OpenSSL import SSL
 
         name = (connection.get_servername() or b"").decode("ascii", errors="replace")
@@ -262,7 +279,19 @@ class _Connection:
 
         peer = h11.Connection(h11.SERVER, max_incomplete_event_size=64 * 1024)
         while True:
-            request, body = _read_request(connection, peer, self.sock)
+            try:
+                request, body = _read_request(connection, peer, self.sock)
+            except _BadRequest as bad:
+                content = f"cfmock edge: {bad}\n".encode()
+                head = [("Content-Type", "text/plain"), ("Content-Length", str(len(content)))]
+                answer = h11.Connection(h11.SERVER)
+                data = answer.send(
+                    h11.Response(status_code=400, headers=head, reason=b"Bad Request")
+                )
+                data = (data or b"") + content
+                _send_all(connection, data, self.sock)
+                _close(connection)
+                return
             if request is None:
                 return
             status, headers, content = self._respond(request, body)
@@ -389,20 +418,26 @@ def _context() -> SSL.Context:
     return context
 
 
-def _patiently(call: Any, sock: socket.socket) -> Any:
+def _patiently(call: Any, sock: socket.socket, deadline: float | None = None) -> Any:
     """*call* on a socket with a timeout, which OpenSSL sees as non-blocking: waits while it
-    wants to read or write, up to :data:`READ_TIMEOUT` each time."""
+    wants to read or write, up to :data:`READ_TIMEOUT` each time and until *deadline* in all
+    (so a client that trickles bytes cannot hold a connection for ever)."""
     import select
 
     from OpenSSL import SSL
 
     while True:
+        wait = READ_TIMEOUT
+        if deadline is not None:
+            wait = min(wait, deadline - time.monotonic())
+            if wait <= 0:
+                raise TimeoutError("the client took too long")
         try:
             return call()
         except SSL.WantReadError:
-            ready = select.select([sock], [], [], READ_TIMEOUT)[0]
+            ready = select.select([sock], [], [], wait)[0]
         except SSL.WantWriteError:
-            ready = select.select([], [sock], [], READ_TIMEOUT)[1]
+            ready = select.select([], [sock], [], wait)[1]
         if not ready:
             raise TimeoutError("the client went quiet")
 
@@ -430,19 +465,22 @@ def _read_request(connection: SSL.Connection, peer: Any, sock: socket.socket) ->
     request = None
     body = b""
     total = 0
+    deadline = time.monotonic() + READ_TIMEOUT
     while True:
         try:
             event = peer.next_event()
-        except h11.RemoteProtocolError:
-            return None, b""
+        except h11.RemoteProtocolError as error:
+            if total == 0:
+                return None, b""
+            raise _BadRequest(f"the request is not HTTP/1.1 ({error})") from None
         if event is h11.NEED_DATA:
             try:
-                data = _patiently(lambda: connection.recv(65536), sock)
+                data = _patiently(lambda: connection.recv(65536), sock, deadline)
             except (SSL.ZeroReturnError, SSL.SysCallError, SSL.Error, OSError):
                 data = b""
             total += len(data)
             if total > MAX_REQUEST_BYTES:
-                return None, b""
+                raise _BadRequest(f"the request is larger than {MAX_REQUEST_BYTES} bytes")
             peer.receive_data(data)
             continue
         if isinstance(event, h11.Request):
@@ -453,6 +491,10 @@ def _read_request(connection: SSL.Connection, peer: Any, sock: socket.socket) ->
             return request, body
         elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
             return None, b""
+
+
+class _BadRequest(Exception):
+    """The client's bytes after the handshake are not a request the edge can read."""
 
 
 def _keeps_alive(request: Any) -> bool:

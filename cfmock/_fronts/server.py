@@ -224,8 +224,8 @@ class MockServer(Http1Server):
                     break
                 try:
                     verdicts[_serial(key)] = verdict
-                except ValueError:
-                    problem = f"{key!r} is not a serial number (10:01, 0x1001 or decimal)"
+                except ValueError as error:
+                    problem = str(error)
                     break
         if problem is not None or self.edge is None:
             payload = {"error": f"POST /_cfmock/ocsp: {problem}"}
@@ -317,9 +317,14 @@ def _seed_ca_bundle(dispatcher: Dispatcher, body: bytes) -> HttpResponse:
         payload = {"error": f"POST /_cfmock/ca-bundles: {problem}", "example": usage}
         return replace(_json(400, payload), error_code="BadRequest")
     assert isinstance(seed, dict)
+    try:
+        pem = seed["pem"].encode("utf-8")
+    except UnicodeEncodeError:
+        payload = {"error": "POST /_cfmock/ca-bundles: pem holds a lone surrogate, not text"}
+        return replace(_json(400, payload), error_code="BadRequest")
     region = seed.get("region") or "us-east-1"
     dispatcher.backend.trust_stores.put_bundle(
-        seed["bucket"], seed["key"], seed["pem"].encode("utf-8"), region, seed.get("version")
+        seed["bucket"], seed["key"], pem, region, seed.get("version")
     )
     return _json(200, {"seeded": f"s3://{seed['bucket']}/{seed['key']}", "region": region})
 
@@ -411,10 +416,13 @@ def _connect_problem(request: object) -> str | None:
 
 
 def _serial(key: str) -> int:
+    """A serial number as ``10:01``, ``0x1001`` or decimal ASCII digits; ValueError if not."""
     text = key.strip().lower()
-    if ":" in text:
-        return int(text.replace(":", ""), 16)
-    return int(text, 16) if text.startswith("0x") else int(text)
+    digits = "0123456789abcdef" if ":" in text or text.startswith("0x") else "0123456789"
+    body = text.replace(":", "").removeprefix("0x")
+    if not body or len(body) > 64 or any(character not in digits for character in body):
+        raise ValueError(f"{key!r} is not a serial number (10:01, 0x1001 or decimal)")
+    return int(body, len(digits))
 
 
 def _attempt_summary(attempt: Any) -> dict[str, Any]:

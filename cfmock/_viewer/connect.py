@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from cfmock._cloudfront.values import Stage
 from cfmock._viewer import event as events
 from cfmock._viewer.trust import MAX_DEPTH, validate
-from cfmock.exceptions import DistributionNotFoundError, ServiceError
+from cfmock.exceptions import CfmockError, DistributionNotFoundError, ServiceError
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -90,7 +90,17 @@ def connect(
             f"{known or 'no distributions'}"
         )
     leaf = None if certificate is None else events.load_certificate(certificate)
-    chain = tuple(events.load_certificate(c, "intermediate certificate") for c in intermediates)
+    chain = tuple(
+        events.load_certificate(c, "intermediate certificate")
+        for c in events.as_sequence(intermediates)
+    )
+    if ocsp is not None:
+        events.check_verdicts(ocsp)
+    events.check_text("client_ip", client_ip)
+    if endpoint is not None:
+        events.check_text("endpoint", endpoint)
+    if at is not None and not isinstance(at, datetime.datetime):
+        raise CfmockError(f"cfmock: at must be a datetime.datetime, got {type(at).__name__}")
     when = at or backend.now()
     if when.tzinfo is None:
         when = when.replace(tzinfo=datetime.timezone.utc)
@@ -158,6 +168,13 @@ class _Decision:
                 )
             passthrough = self._headers()
         elif self.leaf is not None:
+            for certificate in (self.leaf, *self.chain):
+                problem = events.unreadable(certificate)
+                if problem is not None:
+                    who = events.name_text(certificate.subject)
+                    return self._refused(
+                        "trust_store", "ClientCertInvalid", f"certificate {who} {problem}"
+                    )
             store = self._trust_store()
             if store is None:
                 return self._refused(

@@ -81,6 +81,21 @@ def load_certificate(value: CertificateLike, what: str = "certificate") -> x509.
         raise CfmockError(f"cfmock: the {what} cannot be read as X.509: {error}") from None
 
 
+def unreadable(certificate: x509.Certificate) -> str | None:
+    """Why a validator would refuse to read *certificate*'s extensions: one that does not
+    parse, or a critical one nobody knows (RFC 5280); None when they read."""
+    from cryptography import x509
+
+    try:
+        extensions = list(certificate.extensions)
+    except ValueError as error:
+        return f"has an extension that does not parse ({error})"
+    for extension in extensions:
+        if extension.critical and isinstance(extension.value, x509.UnrecognizedExtension):
+            return f"has an unknown critical extension {extension.oid.dotted_string}"
+    return None
+
+
 def serial_text(serial: int) -> str:
     """A serial number as the event writes it: DER content octets, lower-case hex, ``:``."""
     length = max(1, (serial.bit_length() + 8) // 8)
@@ -204,19 +219,44 @@ class Revocation:
         }
 
 
+def as_sequence(value: object) -> list[Any]:
+    """*intermediates* as a list: a list, tuple or other iterable of certificates."""
+    if isinstance(value, (str, bytes, bytearray)) or not isinstance(value, Iterable):
+        raise CfmockError(
+            "cfmock: intermediates must be a list of certificates (leaf's issuer first), "
+            f"got {type(value).__name__}"
+        )
+    return list(value)
+
+
+def check_text(name: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise CfmockError(f"cfmock: {name} must be a string, got {type(value).__name__}")
+
+
+def check_verdicts(ocsp: object) -> None:
+    """OCSP verdicts as ``connect`` takes them, checked whether or not OCSP will run."""
+    if not isinstance(ocsp, Mapping):
+        raise CfmockError(
+            "cfmock: ocsp must map certificates or serial numbers to verdicts, "
+            f"got {type(ocsp).__name__}"
+        )
+    for verdict in ocsp.values():
+        exact = verdict in VERDICTS
+        if not exact and not (isinstance(verdict, str) and verdict.startswith("Error:")):
+            raise CfmockError(
+                f"cfmock: an OCSP verdict is one of {', '.join(VERDICTS)} (or 'Error: <type>'), "
+                f"got {verdict!r}"
+            )
+
+
 def verdicts(chain: Sequence[x509.Certificate], ocsp: Mapping[Any, str] | None) -> Revocation:
     """The OCSP verdict of each certificate in *chain*: from *ocsp* (keyed by serial number
     or by the certificate itself), ``Good`` for any it does not name. ``"Error: <type>"``
     is an ``Error`` whose ``errorType`` is *type* (``InternalError`` for a bare ``"Error"``)."""
     given: dict[int, str] = {}
+    check_verdicts(ocsp or {})
     for key, verdict in (ocsp or {}).items():
-        given_value: object = verdict
-        status = verdict.split(":", 1)[0] if isinstance(given_value, str) else given_value
-        if status not in VERDICTS or (status != "Error" and verdict != status):
-            raise CfmockError(
-                f"cfmock: an OCSP verdict is one of {', '.join(VERDICTS)} (or 'Error: <type>'), "
-                f"got {verdict!r}"
-            )
         if isinstance(key, int) and not isinstance(key, bool):
             given[key] = verdict
         else:
@@ -290,8 +330,19 @@ def connection_object(
     """
     formats = Formats(fingerprint, names, always_intermediates)
     leaf = None if certificate is None else load_certificate(certificate)
-    chain = [load_certificate(c, "intermediate certificate") for c in intermediates]
+    chain = [load_certificate(c, "intermediate certificate") for c in as_sequence(intermediates)]
+    for certificate_read in ([leaf] if leaf is not None else []) + chain:
+        problem = unreadable(certificate_read)
+        if problem is not None:
+            raise CfmockError(
+                f"cfmock: the certificate {name_text(certificate_read.subject)} {problem}"
+            )
+    check_text("client_ip", client_ip)
+    check_text("endpoint", endpoint)
+    check_text("distribution_id", distribution_id)
     revocation = None
+    if ocsp is not None:
+        check_verdicts(ocsp)
     if ocsp is not None and leaf is not None:
         revocation = verdicts([leaf, *chain], ocsp)
     event = build_event(
