@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from cfmock._cloudfront.distributions import minimal_config
 from cfmock.pki import CertificateAuthority
 from tests.conformance import aws_cli, client_environment, require_tool, served
 
@@ -71,35 +72,12 @@ def test_trust_stores_and_an_association_through_the_aws_cli(tmp_path: Path) -> 
         )
         function_id = function["ConnectionFunctionSummary"]["Id"]
         call("publish-connection-function", "--id", function_id, "--if-match", function["ETag"])
-        config = {
-            "CallerReference": "cli-mtls",
-            "Comment": "",
-            "Enabled": True,
-            "Origins": {
-                "Quantity": 1,
-                "Items": [
-                    {
-                        "Id": "o",
-                        "DomainName": "api.example.com",
-                        "CustomOriginConfig": {
-                            "HTTPPort": 80,
-                            "HTTPSPort": 443,
-                            "OriginProtocolPolicy": "https-only",
-                        },
-                    }
-                ],
-            },
-            "DefaultCacheBehavior": {
-                "TargetOriginId": "o",
-                "ViewerProtocolPolicy": "https-only",
-                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
-            },
-            "ViewerMtlsConfig": {
-                "Mode": "required",
-                "TrustStoreConfig": {"TrustStoreId": store_id},
-            },
-            "ConnectionFunctionAssociation": {"Id": function_id},
+        config = minimal_config("cli-mtls")
+        config["ViewerMtlsConfig"] = {
+            "Mode": "required",
+            "TrustStoreConfig": {"TrustStoreId": store_id},
         }
+        config["ConnectionFunctionAssociation"] = {"Id": function_id}
         distribution = call("create-distribution", "--distribution-config", json.dumps(config))
         distribution_id = distribution["Distribution"]["Id"]
         assert (

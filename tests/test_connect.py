@@ -19,6 +19,7 @@ from cfmock import (
     connection_object,
     mock_connection_functions,
 )
+from cfmock._cloudfront.distributions import minimal_config
 from cfmock.exceptions import CfmockError, DistributionNotFoundError, InvalidSeedError
 from cfmock.pki import CertificateAuthority
 
@@ -27,8 +28,6 @@ ISSUING = ROOT.intermediate("Devices Issuing CA", ocsp_url="http://ocsp.example.
 DEVICE = ROOT.issue("device-1", organization="Example Org")
 CHAINED = ISSUING.issue("device-2", ocsp_url="http://ocsp.example.com")
 ALLOW = "function connectionHandler(connection) { connection.allow(); }"
-CACHE_POLICY = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 
 
 def event_of(payload: bytes) -> dict[str, Any]:
@@ -163,31 +162,12 @@ def _distribution(
     **trust_config: Any,
 ) -> dict[str, Any]:
     client = boto3.client("cloudfront", region_name="us-east-1")
-    config: dict[str, Any] = {
-        "CallerReference": reference,
-        "Comment": "",
-        "Enabled": enabled,
-        "Aliases": {"Quantity": 1, "Items": [f"{reference}.example.com"]},
-        "Origins": {
-            "Quantity": 1,
-            "Items": [
-                {
-                    "Id": "o",
-                    "DomainName": "api.example.com",
-                    "CustomOriginConfig": {
-                        "HTTPPort": 80,
-                        "HTTPSPort": 443,
-                        "OriginProtocolPolicy": "https-only",
-                    },
-                }
-            ],
-        },
-        "DefaultCacheBehavior": {
-            "TargetOriginId": "o",
-            "ViewerProtocolPolicy": "https-only",
-            "CachePolicyId": CACHING_DISABLED if mode == "passthrough" else CACHE_POLICY,
-        },
-    }
+    config = minimal_config(
+        reference,
+        aliases=(f"{reference}.example.com",),
+        enabled=enabled,
+        passthrough=mode == "passthrough",
+    )
     if mode is not None:
         config["ViewerMtlsConfig"] = {"Mode": mode}
         if store is not None:
@@ -508,36 +488,12 @@ def test_the_server_decides_connections_through_its_control_api() -> None:
             Name="devices", CaCertificatesBundleSource={"CaCertificatesBundleS3Location": location}
         )
         store_id = client.list_trust_stores()["TrustStoreList"][0]["Id"]
-        created = client.create_distribution(
-            DistributionConfig={
-                "CallerReference": "srv",
-                "Comment": "",
-                "Enabled": True,
-                "Origins": {
-                    "Quantity": 1,
-                    "Items": [
-                        {
-                            "Id": "o",
-                            "DomainName": "api.example.com",
-                            "CustomOriginConfig": {
-                                "HTTPPort": 80,
-                                "HTTPSPort": 443,
-                                "OriginProtocolPolicy": "https-only",
-                            },
-                        }
-                    ],
-                },
-                "DefaultCacheBehavior": {
-                    "TargetOriginId": "o",
-                    "ViewerProtocolPolicy": "https-only",
-                    "CachePolicyId": CACHE_POLICY,
-                },
-                "ViewerMtlsConfig": {
-                    "Mode": "required",
-                    "TrustStoreConfig": {"TrustStoreId": store_id},
-                },
-            }
-        )["Distribution"]
+        config = minimal_config("srv")
+        config["ViewerMtlsConfig"] = {
+            "Mode": "required",
+            "TrustStoreConfig": {"TrustStoreId": store_id},
+        }
+        created = client.create_distribution(DistributionConfig=config)["Distribution"]
 
         def post(payload: Any) -> tuple[int, dict[str, Any]]:
             connection = http.client.HTTPConnection(str(host), int(port), timeout=10)
