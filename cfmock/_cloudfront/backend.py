@@ -349,16 +349,14 @@ class Backend:
         with self._lock:
             current = self._by_arn(account_id, arn)
             validation.check_tags(tags)
-            merged = dict(current.tags)
-            merged.update(tags)
-            self._replace(account_id, dataclasses.replace(current, tags=tuple(merged.items())))
+            merged = validation.with_tags(current.tags, tags)
+            self._replace(account_id, dataclasses.replace(current, tags=merged))
 
     def untag(self, account_id: str, arn: str, keys: Iterable[str]) -> None:
         """Remove tags by key (absent keys are ignored); ETags do not change."""
         with self._lock:
             current = self._by_arn(account_id, arn)
-            drop = set(keys)
-            kept = tuple((key, value) for key, value in current.tags if key not in drop)
+            kept = validation.without_tags(current.tags, keys)
             self._replace(account_id, dataclasses.replace(current, tags=kept))
 
     def test(

@@ -313,18 +313,16 @@ class Distributions:
         validation.check_tags(tags)
         with self._lock:
             current = self._tagged(account_id, arn)
-            merged = dict(current.tags)
-            merged.update(tags)
+            merged = validation.with_tags(current.tags, tags)
             self._account(account_id).distributions[current.id] = dataclasses.replace(
-                current, tags=tuple(merged.items())
+                current, tags=merged
             )
 
     def untag(self, account_id: str, arn: str, keys: Iterable[str]) -> None:
         """Remove tags by key; absent keys are ignored."""
-        drop = set(keys)
         with self._lock:
             current = self._tagged(account_id, arn)
-            kept = tuple((key, value) for key, value in current.tags if key not in drop)
+            kept = validation.without_tags(current.tags, keys)
             self._account(account_id).distributions[current.id] = dataclasses.replace(
                 current, tags=kept
             )

@@ -329,18 +329,14 @@ class TrustStores:
         validation.check_tags(tags)
         with self._lock:
             store = self._tagged(account_id, arn)
-            merged = dict(store.tags)
-            merged.update(tags)
-            self._account(account_id).stores[store.id] = dataclasses.replace(
-                store, tags=tuple(merged.items())
-            )
+            merged = validation.with_tags(store.tags, tags)
+            self._account(account_id).stores[store.id] = dataclasses.replace(store, tags=merged)
 
     def untag(self, account_id: str, arn: str, keys: Iterable[str]) -> None:
         """Remove tags by key; absent keys are ignored."""
-        drop = set(keys)
         with self._lock:
             store = self._tagged(account_id, arn)
-            kept = tuple((key, value) for key, value in store.tags if key not in drop)
+            kept = validation.without_tags(store.tags, keys)
             self._account(account_id).stores[store.id] = dataclasses.replace(store, tags=kept)
 
     def tags(self, account_id: str, arn: str) -> tuple[tuple[str, str | None], ...]:

@@ -9,7 +9,7 @@ what was expected.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cfmock._cloudfront.values import RUNTIME, FunctionConfig, Stage
@@ -92,6 +92,22 @@ def check_code(code: bytes, options: MockOptions) -> None:
             f"The connection function code is {len(code)} bytes; the maximum size is "
             f"{limit} bytes.",
         )
+
+
+TagItems = tuple[tuple[str, str | None], ...]
+
+
+def with_tags(current: TagItems, added: Sequence[tuple[str, str | None]]) -> TagItems:
+    """*current* with *added* set (a key already there takes the new value, in place)."""
+    merged = dict(current)
+    merged.update(added)
+    return tuple(merged.items())
+
+
+def without_tags(current: TagItems, keys: Iterable[str]) -> TagItems:
+    """*current* without the tags named by *keys* (absent keys are ignored)."""
+    drop = set(keys)
+    return tuple((key, value) for key, value in current if key not in drop)
 
 
 def check_tags(tags: Sequence[tuple[str, str | None]]) -> None:

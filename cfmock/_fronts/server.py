@@ -214,9 +214,10 @@ class MockServer(Http1Server):
         elif not isinstance(request, dict):
             problem = "the body must be a JSON object of serial numbers to verdicts"
         else:
+            from cfmock._viewer.event import is_verdict
+
             for key, verdict in request.items():
-                exact = verdict in ("Good", "Revoked", "Unknown", "Error")
-                if not exact and not (isinstance(verdict, str) and verdict.startswith("Error:")):
+                if not is_verdict(verdict):
                     problem = (
                         f"the verdict for {key!r} must be Good, Revoked, Unknown, Error or "
                         "'Error: <errorType>'"
@@ -441,15 +442,8 @@ def _attempt_summary(attempt: Any) -> dict[str, Any]:
 def _attempt_json(attempt: Any) -> dict[str, Any]:
     function = attempt.function
     return {
-        "distributionId": attempt.distribution_id,
-        "allowed": attempt.allowed,
-        "decidedBy": attempt.decided_by,
-        "code": attempt.code,
-        "reason": attempt.reason,
-        "clientIp": attempt.client_ip,
+        **_attempt_summary(attempt),
         "at": attempt.at.isoformat() if attempt.at else None,
-        "subject": attempt.subject,
-        "serialNumber": attempt.serial_number,
         "clientCert": attempt.client_cert,
         "clientCertChain": attempt.client_cert_chain,
         "function": None

@@ -234,6 +234,11 @@ def check_text(name: str, value: object) -> None:
         raise CfmockError(f"cfmock: {name} must be a string, got {type(value).__name__}")
 
 
+def is_verdict(value: object) -> bool:
+    """Whether *value* is an OCSP verdict: Good, Revoked, Unknown, Error or 'Error: <type>'."""
+    return value in VERDICTS or (isinstance(value, str) and value.startswith("Error:"))
+
+
 def check_verdicts(ocsp: object) -> None:
     """OCSP verdicts as ``connect`` takes them, checked whether or not OCSP will run."""
     if not isinstance(ocsp, Mapping):
@@ -242,8 +247,7 @@ def check_verdicts(ocsp: object) -> None:
             f"got {type(ocsp).__name__}"
         )
     for verdict in ocsp.values():
-        exact = verdict in VERDICTS
-        if not exact and not (isinstance(verdict, str) and verdict.startswith("Error:")):
+        if not is_verdict(verdict):
             raise CfmockError(
                 f"cfmock: an OCSP verdict is one of {', '.join(VERDICTS)} (or 'Error: <type>'), "
                 f"got {verdict!r}"
