@@ -104,7 +104,7 @@ def test_without_requests_or_responses_the_option_says_what_to_install(monkeypat
         activator.start()
     assert str(excinfo.value) == (
         "cfmock: intercept_requests=True needs the requests and responses packages (responses "
-        "is not installed); install them with: python -m pip install 'cfmock[requests]'"
+        'is not installed); install them with: python -m pip install "cfmock[requests]"'
     )
     assert not botocore_seam.is_installed()
     with mock_connection_functions() as cf:  # the failed start left nothing behind

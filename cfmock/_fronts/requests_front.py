@@ -63,6 +63,6 @@ def start(front: Front) -> RequestsFront:
         raise CfmockError(
             f"cfmock: intercept_requests=True needs the requests and responses packages "
             f"({error.name} is not installed); install them with: "
-            f"python -m pip install 'cfmock[requests]'"
+            'python -m pip install "cfmock[requests]"'
         ) from None
     return RequestsFront(front)
