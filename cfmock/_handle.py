@@ -45,6 +45,27 @@ class CloudFrontMock:
     def __init__(self, dispatcher: Dispatcher) -> None:
         self._dispatcher = dispatcher
 
+    def __repr__(self) -> str:
+        from cfmock._mock import current_dispatcher
+
+        state = "active" if current_dispatcher() is self._dispatcher else "inactive"
+        return f"<CloudFrontMock {state}, account {self.account_id}: {self._contents()}>"
+
+    def _contents(self) -> str:
+        """What the mock holds, counted over every account: for this repr and the activator's."""
+        backend = self._backend
+        accounts = backend.accounts()
+        listers = (
+            ("function", backend.functions),
+            ("KeyValueStore", backend.stores.list),
+            ("trust store", backend.trust_stores.list),
+            ("distribution", backend.distributions.list),
+        )
+        counts = [(noun, sum(len(listed(a)) for a in accounts)) for noun, listed in listers]
+        counts.append(("call", len(self._dispatcher.calls)))
+        text = ", ".join(f"{n} {noun}{'' if n == 1 else 's'}" for noun, n in counts)
+        return text if len(accounts) < 2 else f"{text} (in {len(accounts)} accounts)"
+
     @property
     def _backend(self) -> Backend:
         return self._dispatcher.backend
@@ -178,10 +199,14 @@ class CloudFrontMock:
                 store = self._backend.stores.seed(store.arn, data)
         except ServiceError as error:
             raise InvalidSeedError(error) from None
-        return store
+        return self._backend.stores.copy(store)
 
     def key_value_store(self, name_or_arn: str, account_id: str | None = None) -> KeyValueStore:
-        """The store with this name (in the account) or ARN, contents included."""
+        """The store with this name (in the account) or ARN, contents included (a copy: later
+        writes do not change it)."""
+        return self._backend.stores.copy(self._store(name_or_arn, account_id))
+
+    def _store(self, name_or_arn: str, account_id: str | None) -> KeyValueStore:
         store = self._backend.stores.by_arn(name_or_arn)
         if store is None:
             try:
@@ -197,17 +222,19 @@ class CloudFrontMock:
         self, name_or_arn: str, data: Mapping[str, str], account_id: str | None = None
     ) -> KeyValueStore:
         """Put keys into a store without an ETag; its data-plane ETag moves as for UpdateKeys."""
-        store = self.key_value_store(name_or_arn, account_id)
+        store = self._store(name_or_arn, account_id)
         try:
             _check_seed_text(data)
-            return self._backend.stores.seed(store.arn, data)
+            return self._backend.stores.copy(self._backend.stores.seed(store.arn, data))
         except ServiceError as error:
             raise InvalidSeedError(error) from None
 
     def finish_provisioning(self, name_or_arn: str, account_id: str | None = None) -> KeyValueStore:
         """Make a ``PROVISIONING`` store ``READY`` now."""
-        store = self.key_value_store(name_or_arn, account_id)
-        return self._backend.stores.mark_ready(store.account_id, store.name)
+        store = self._store(name_or_arn, account_id)
+        return self._backend.stores.copy(
+            self._backend.stores.mark_ready(store.account_id, store.name)
+        )
 
     # -- trust stores -------------------------------------------------------------------------
 

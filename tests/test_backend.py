@@ -182,12 +182,12 @@ def test_a_drawn_id_already_taken_is_drawn_again() -> None:
 
 
 def test_a_run_sees_its_store_unless_the_store_went_away_as_the_run_began(monkeypatch) -> None:
-    seen: list[engine.KeyValueSnapshot | None] = []
+    seen: list[engine.KeyValueSource | None] = []
 
     def run(
         code: bytes,
         event: Any,
-        kvs: engine.KeyValueSnapshot | None,
+        kvs: engine.KeyValueSource | None,
         now: Any,
         settings: engine.RunSettings,
     ) -> engine.RunResult:
@@ -213,4 +213,5 @@ def test_a_run_sees_its_store_unless_the_store_went_away_as_the_run_began(monkey
 
     monkeypatch.setattr(backend, "stage_by_id", racing)
     backend.test(ACCOUNT, created.id, created.etag, None, b"{}")
-    assert [None if kvs is None else kvs.data for kvs in seen] == [{"ABC": "revoked"}, None]
+    reads = [None if kvs is None else kvs.read(None).changes for kvs in seen]
+    assert reads == [{"ABC": "revoked"}, None]

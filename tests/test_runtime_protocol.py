@@ -435,13 +435,15 @@ def test_json_strings_decode_to_what_they_stand_for() -> None:
     assert protocol._json_string(json.dumps("a\0b\ud800é")) == "a\0b\ud800é"
 
 
-def test_a_run_request_splits_back_into_script_and_payload() -> None:
-    request = protocol.pack_run("é script", '{"k": "ü"}')
-    (length,) = protocol.SCRIPT_LENGTH.unpack_from(request, 1)
-    start = 1 + protocol.SCRIPT_LENGTH.size
+def test_a_run_request_splits_back_into_script_store_update_and_payload() -> None:
+    request = protocol.pack_run("é script", '{"k": "ü"}', b'{"id":1}')
+    length, update_length = protocol.LENGTHS.unpack_from(request, 1)
+    start = 1 + protocol.LENGTHS.size
     assert request[:1] == protocol.RUN
     assert request[start : start + length].decode() == "é script"
-    assert request[start + length :].decode() == '{"k": "ü"}'
+    start += length
+    assert request[start : start + update_length] == b'{"id":1}'
+    assert request[start + update_length :].decode() == '{"k": "ü"}'
 
 
 def test_frames_round_trip_and_a_cut_frame_is_the_end(tmp_path) -> None:
@@ -673,3 +675,13 @@ def test_main_takes_the_pipes_and_leaves_the_null_device_in_their_place(
 
 def test_the_backstop_is_the_real_alarm() -> None:
     assert protocol._alarm() is signal.alarm
+
+
+def test_a_worker_told_to_update_a_store_it_lacks_stops(area) -> None:
+    worker = protocol.Worker(_quickjs, engine.sources(), engine.MEMORY_LIMIT, 1 << 20, area)
+    update = json.dumps(
+        {"id": 7, "whole": False, "changes": {}, "created": "", "lastUpdated": "", "drop": []}
+    ).encode()
+    with pytest.raises(KeyError):
+        worker.update_store(update)
+    assert worker.update_store(b"") is None

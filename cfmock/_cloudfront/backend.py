@@ -385,19 +385,11 @@ class Backend:
         event: dict[str, Any],
     ) -> engine.RunResult:
         """Run one stage's code against *event* with its KeyValueStore, and record the run."""
-        snapshot = None
-        with self._lock:
-            for arn in version.config.key_value_store_arns:
-                store = self.stores.by_arn(arn)
-                if store is not None:
-                    snapshot = engine.KeyValueSnapshot(
-                        dict(store.data),
-                        store.created_time,
-                        store.data_last_modified_time or store.created_time,
-                        names=(store.id, store.arn),
-                    )
+        reader = None
+        for arn in version.config.key_value_store_arns:
+            reader = self.stores.reader(arn) or reader
         result = engine.run(
-            version.code, event, snapshot, self._clock(), self._settings(function.name)
+            version.code, event, reader, self._clock(), self._settings(function.name)
         )
         self.runs.append(
             FunctionRun(

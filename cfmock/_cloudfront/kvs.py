@@ -3,19 +3,28 @@ describe, list, update, delete) and the ``cloudfront-keyvaluestore`` data plane 
 
 The control plane versions a store's metadata with ``E…`` ETags; the data plane versions its
 contents with ``KV…`` ETags built from the same version tokens. Both share the backend's lock.
+
+A store's keys live in one dictionary changed in place (:class:`Contents`), with its size kept
+as it changes, so a data-plane call costs the same on a 5 MB store as on an empty one. The
+registry's own records see the live keys; what leaves through the handle is a copy. Runs read
+the keys through :meth:`Contents.changes_since`: a worker process keeps its own copy of a
+store and receives only the keys written since the version it holds.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 import threading
 import types
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from cfmock._cloudfront import tokens, validation
+from cfmock._runtime.engine import StoreRead
 from cfmock.exceptions import ServiceError
 
 MAX_KEY_BYTES = 512
@@ -25,6 +34,128 @@ MAX_KEYS_PER_UPDATE = 50
 MAX_STORES_PER_ACCOUNT = 50
 MAX_COMMENT_LENGTH = 128
 STALE_DATA_ETAG_MESSAGE = "Pre-Condition failed during update of Key-Value-Store"
+MAX_REMEMBERED_CHANGES = 4096
+"""Keys of recent writes a store remembers, so that a worker holding an older copy of it
+receives only those; a worker further behind receives the whole store again."""
+
+_CONTENTS_IDS = itertools.count(1)
+
+
+class Contents:
+    """One store's keys, changed in place under the registry's lock, and what changed lately.
+
+    ``size`` is the bytes of keys and values in UTF-8, kept as writes land; ``version`` is the
+    data version (the ``KV…`` ETag's); ``identity`` tells contents apart in a worker's cache.
+    """
+
+    __slots__ = (
+        "entries",
+        "size",
+        "version",
+        "identity",
+        "created",
+        "last_modified",
+        "_changes",
+        "_remembered",
+    )
+
+    def __init__(self, created: datetime.datetime) -> None:
+        self.entries: dict[str, str] = {}
+        self.size = 0
+        self.version = 1
+        self.identity = next(_CONTENTS_IDS)
+        self.created = created
+        self.last_modified = created
+        self._changes: deque[tuple[int, tuple[str, ...]]] = deque()
+        self._remembered = 0
+
+    def size_after(self, changes: Mapping[str, str | None]) -> int:
+        """The size the store would have with *changes* (a key's new value, or ``None``)."""
+        size = self.size
+        for key, value in changes.items():
+            old = self.entries.get(key)
+            if old is not None:
+                size -= _bytes(key) + _bytes(old)
+            if value is not None:
+                size += _bytes(key) + _bytes(value)
+        return size
+
+    def apply(
+        self,
+        deletes: list[str],
+        puts: list[tuple[str, str]],
+        changed: tuple[str, ...],
+        size: int,
+        when: datetime.datetime,
+    ) -> None:
+        """Delete, then put (a key deleted and put again moves to the end, as a new key does),
+        and move the version; *size* is what :meth:`size_after` said of the *changed* keys."""
+        entries = self.entries
+        for key in deletes:
+            entries.pop(key, None)
+        entries.update(puts)
+        self.size = size
+        self.last_modified = when
+        self.version += 1
+        self._changes.append((self.version, changed))
+        self._remembered += len(changed)
+        while self._remembered > MAX_REMEMBERED_CHANGES and len(self._changes) > 1:
+            self._remembered -= len(self._changes.popleft()[1])
+
+    def changes_since(self, version: int | None) -> dict[str, str | None] | None:
+        """The keys written after *version*, each with its value now (``None``: deleted), or
+        ``None`` when that version is unknown or too old to tell: then the whole store is due.
+        """
+        if version is None or version > self.version:
+            return None
+        if version == self.version:
+            return {}
+        if not self._changes or self._changes[0][0] > version + 1:
+            return None
+        changed: dict[str, str | None] = {}
+        for written, keys in reversed(self._changes):
+            if written <= version:
+                break
+            for key in keys:
+                if key not in changed:
+                    changed[key] = self.entries.get(key)
+        return changed
+
+
+class Reader:
+    """One store as the runs of a connection function read it (:class:`engine.KeyValueSource`).
+
+    A worker holding an older copy receives the keys written since; one holding none, or one
+    too far behind, receives them all.
+    """
+
+    def __init__(self, contents: Contents, lock: threading.RLock, names: tuple[str, ...]) -> None:
+        self._contents = contents
+        self._lock = lock
+        self.names = names
+
+    @property
+    def identity(self) -> int:
+        """The contents' identity: a store keeps it for its life."""
+        return self._contents.identity
+
+    def read(self, held: int | None) -> StoreRead:
+        """The store now, as the changes since version *held*."""
+        contents = self._contents
+        with self._lock:
+            changes = contents.changes_since(held)
+            whole = changes is None
+            return StoreRead(
+                version=contents.version,
+                created=contents.created,
+                last_updated=contents.last_modified,
+                changes=dict(contents.entries) if changes is None else changes,
+                whole=whole,
+            )
+
+
+def _bytes(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode())
 
 
 @dataclass(frozen=True)
@@ -41,8 +172,13 @@ class KeyValueStore:
     last_modified_time: datetime.datetime
     version: int
     data: Mapping[str, str] = field(default_factory=lambda: types.MappingProxyType({}))
+    """The keys and values (a copy, as of this snapshot)."""
     data_version: int = 1
     data_last_modified_time: datetime.datetime | None = None
+    item_count: int = 0
+    """How many keys the store holds (``ItemCount``)."""
+    total_size: int = 0
+    """Bytes of keys and values in UTF-8, as the data plane reports ``TotalSizeInBytes``."""
 
     @property
     def etag(self) -> str:
@@ -53,11 +189,6 @@ class KeyValueStore:
     def data_etag(self) -> str:
         """The data-plane ETag (``KV…``), for PutKey, DeleteKey and UpdateKeys."""
         return tokens.etag(self.data_version, prefix="KV")
-
-    @property
-    def total_size(self) -> int:
-        """Bytes of keys and values, as the data plane reports ``TotalSizeInBytes``."""
-        return sum(len(k.encode()) + len(v.encode()) for k, v in self.data.items())
 
 
 def kvs_arn(account_id: str, store_id: str) -> str:
@@ -78,6 +209,8 @@ class KeyValueStores:
         self._clock = clock
         self._in_use = in_use
         self._stores: dict[str, dict[str, KeyValueStore]] = {}
+        self._contents: dict[str, Contents] = {}
+        """Each store's keys, by ARN; the records' ``data`` is a read-only view of them."""
 
     # -- control plane ----------------------------------------------------------------------
 
@@ -105,6 +238,7 @@ class KeyValueStores:
                 )
             now = self._clock()
             store_id = str(uuid.uuid4())
+            contents = Contents(now)
             store = KeyValueStore(
                 name=name,
                 id=store_id,
@@ -115,10 +249,11 @@ class KeyValueStores:
                 created_time=now,
                 last_modified_time=now,
                 version=1,
-                data=types.MappingProxyType({}),
+                data=types.MappingProxyType(contents.entries),
                 data_last_modified_time=now,
             )
             stores[name] = store
+            self._contents[store.arn] = contents
             return store
 
     def describe(self, account_id: str, name: str) -> KeyValueStore:
@@ -168,6 +303,7 @@ class KeyValueStores:
                     f"The KeyValueStore {name!r} is associated with a connection function.",
                 )
             del self._stores[account_id][name]
+            del self._contents[current.arn]
 
     def mark_ready(self, account_id: str, name: str) -> KeyValueStore:
         """Finish provisioning a store now."""
@@ -210,12 +346,39 @@ class KeyValueStores:
 
     def get_key(self, arn: str, key: str) -> tuple[KeyValueStore, str]:
         """The store and the value of *key*, or ``ResourceNotFoundException``."""
-        store = self.data_store(arn)
-        if key not in store.data:
+        with self._lock:
+            store = self.data_store(arn)
+            value = self._contents[store.arn].entries.get(key)
+        if value is None:
             raise ServiceError(
                 "ResourceNotFoundException", f"The key {key!r} does not exist in {arn!r}."
             )
-        return store, store.data[key]
+        return store, value
+
+    def list_keys(
+        self, arn: str, start: int, limit: int
+    ) -> tuple[tuple[tuple[str, str], ...], int]:
+        """Up to *limit* keys and values from position *start*, and how many keys there are."""
+        with self._lock:
+            entries = self._contents[self.data_store(arn).arn].entries
+            page = tuple(itertools.islice(entries.items(), start, start + limit))
+            return page, len(entries)
+
+    def copy(self, store: KeyValueStore) -> KeyValueStore:
+        """*store* as it is now, with a copy of its keys that later writes leave alone."""
+        with self._lock:
+            current = self._stores.get(store.account_id, {}).get(store.name)
+            if current is None or current.arn != store.arn:
+                current = store  # deleted since: its keys are as the delete left them
+            return dataclasses.replace(current, data=types.MappingProxyType(dict(current.data)))
+
+    def reader(self, arn: str) -> Reader | None:
+        """The store with this ARN as a run reads it, or ``None`` when there is none."""
+        with self._lock:
+            store = self.by_arn(arn)
+            if store is None:
+                return None
+            return Reader(self._contents[arn], self._lock, (store.id, store.arn))
 
     def delete_key(self, arn: str, key: str, if_match: str | None) -> KeyValueStore:
         """DeleteKey: the key must exist. The key, the ETag and the write are one step, so a
@@ -233,7 +396,11 @@ class KeyValueStores:
         *,
         per_request_limit: bool = True,
     ) -> KeyValueStore:
-        """Apply *puts* and *deletes* all or nothing; the data ETag moves by one."""
+        """Apply *puts* and *deletes* all or nothing; the data ETag moves by one.
+
+        Deletes come first and the last put of a key wins; the cost is that of the keys given,
+        whatever the store holds.
+        """
         puts, deletes = list(puts), list(deletes)
         with self._lock:
             store = self.data_store(arn)
@@ -246,25 +413,26 @@ class KeyValueStores:
                     f"most {MAX_KEYS_PER_UPDATE}.",
                 )
             check_entries(puts)
-            data = dict(store.data)
-            for key in deletes:
-                data.pop(key, None)
-            data.update(puts)
-            updated = dataclasses.replace(
-                store,
-                data=types.MappingProxyType(data),
-                data_version=store.data_version + 1,
-                # Never backwards, even if the system clock is stepped back.
-                data_last_modified_time=max(
-                    self._clock(), store.data_last_modified_time or store.created_time
-                ),
-            )
-            if updated.total_size > MAX_STORE_BYTES:
+            changes: dict[str, str | None] = dict.fromkeys(deletes)
+            changes.update(puts)
+            contents = self._contents[store.arn]
+            size = contents.size_after(changes)
+            if size > MAX_STORE_BYTES:
                 raise ServiceError(
                     "ServiceQuotaExceededException",
-                    f"The Key-Value-Store would hold {updated.total_size} bytes; the maximum "
-                    f"is {MAX_STORE_BYTES}.",
+                    f"The Key-Value-Store would hold {size} bytes; the maximum is "
+                    f"{MAX_STORE_BYTES}.",
                 )
+            # Never backwards, even if the system clock is stepped back.
+            when = max(self._clock(), contents.last_modified)
+            contents.apply(deletes, puts, tuple(changes), size, when)
+            updated = dataclasses.replace(
+                store,
+                data_version=contents.version,
+                item_count=len(contents.entries),
+                total_size=size,
+                data_last_modified_time=when,
+            )
             self._stores[store.account_id][store.name] = updated
             return updated
 

@@ -111,7 +111,7 @@ CONTROL_PLANE: dict[str, Operation] = {
 
 
 def _counts(store: KeyValueStore) -> Params:
-    return {"ItemCount": len(store.data), "TotalSizeInBytes": store.total_size}
+    return {"ItemCount": store.item_count, "TotalSizeInBytes": store.total_size}
 
 
 def _written(store: KeyValueStore) -> Params:
@@ -141,13 +141,11 @@ def _list_keys(backend: Backend, account_id: str, params: Params) -> Params:
         raise ServiceError(
             "ValidationException", f"MaxResults is {limit}; it must be between 1 and {MAX_RESULTS}."
         )
-    store = backend.stores.data_store(params["KvsARN"])
+    arn = backend.stores.data_store(params["KvsARN"]).arn
     start = _offset(params.get("NextToken"), "next token", "ValidationException")
-    keys = list(store.data)
-    output: Params = {
-        "Items": [{"Key": key, "Value": store.data[key]} for key in keys[start : start + limit]]
-    }
-    if start + limit < len(keys):
+    page, total = backend.stores.list_keys(arn, start, limit)
+    output: Params = {"Items": [{"Key": key, "Value": value} for key, value in page]}
+    if start + limit < total:
         output["NextToken"] = str(start + limit)
     return output
 

@@ -2,21 +2,24 @@
 
 The context lives in a worker process (``worker.py``, managed by ``pool.py``), so that a run can
 be stopped at a wall-clock deadline: QuickJS itself only offers a CPU-clock limit, which on a
-busy machine lets an endless loop run for many seconds. The host sends the worker the script
-and one JSON string (the event, the KeyValueStore snapshot, the frozen clock and the output
-limits); the runtime surface lives in JavaScript (``js/prelude.js``). What the run decides,
-logs and throws comes back as plain strings as it happens, so no user getter runs outside the
-sandbox and nothing the code does afterwards can change what it decided.
+busy machine lets an endless loop run for many seconds. The host sends the worker the script,
+what changed in the associated KeyValueStore since the worker last saw it, and one JSON string
+(the event, the frozen clock and the output limits); the runtime surface lives in JavaScript
+(``js/prelude.js``). What the run decides, logs and throws comes back as plain strings as it
+happens, so no user getter runs outside the sandbox and nothing the code does afterwards can
+change what it decided.
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 from cfmock._options import ENGINE_MEMORY_LIMIT, MAX_LOG_LIMIT
 from cfmock._runtime import messages, syntax
@@ -55,14 +58,59 @@ ERROR_PREFIX = (
 
 
 @dataclass(frozen=True)
-class KeyValueSnapshot:
-    """The contents of the associated KeyValueStore, as ``cf.kvs()`` sees them in one run."""
+class StoreRead:
+    """A KeyValueStore at one version, as a worker needs it to catch up from the one it holds."""
 
-    data: dict[str, str]
+    version: int
+    created: datetime.datetime
+    last_updated: datetime.datetime
+    changes: Mapping[str, str | None]
+    """The keys written since the version asked for, each with its value (``None``: deleted);
+    every key of the store when *whole*."""
+    whole: bool
+
+
+class KeyValueSource(Protocol):
+    """The KeyValueStore associated with a run, read once the run's worker is known.
+
+    Workers keep each store they have seen, by *identity*, and receive only what changed
+    since the version they hold: a run costs the same whatever the store's size.
+    """
+
+    @property
+    def identity(self) -> int:
+        """Tells stores apart in a worker; never reused in a process."""
+        ...  # pragma: no cover - a protocol
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The store's ID and ARN: what ``cf.kvs(x)`` accepts when the argument is checked."""
+        ...  # pragma: no cover - a protocol
+
+    def read(self, held: int | None) -> StoreRead:
+        """The store now, as changes since version *held* (``None``: the worker has none)."""
+        ...  # pragma: no cover - a protocol
+
+
+_SNAPSHOT_IDENTITIES = itertools.count(-1, -1)
+"""Fixed snapshots count down, the backend's stores up: the two never share an identity."""
+
+
+@dataclass(frozen=True)
+class KeyValueSnapshot:
+    """A store fixed at one version: these keys, as ``cf.kvs()`` sees them in every run."""
+
+    data: Mapping[str, str]
     created: datetime.datetime
     last_updated: datetime.datetime
     names: tuple[str, ...] = ()
-    """The store's ID and ARN: what ``cf.kvs(x)`` accepts when the argument is checked."""
+    identity: int = field(default_factory=lambda: next(_SNAPSHOT_IDENTITIES), compare=False)
+
+    def read(self, held: int | None) -> StoreRead:
+        """Everything, unless the worker holds it already."""
+        whole = held != 1
+        changes = dict(self.data) if whole else {}
+        return StoreRead(1, self.created, self.last_updated, changes, whole)
 
 
 @dataclass(frozen=True)
@@ -125,7 +173,7 @@ _POOL = _pool.Pool(sources, MEMORY_LIMIT, STACK_LIMIT, POOL_SIZE)
 def run(
     code: bytes,
     event: dict[str, Any],
-    kvs: KeyValueSnapshot | None,
+    kvs: KeyValueSource | None,
     now: datetime.datetime,
     settings: RunSettings | None = None,
 ) -> RunResult:
@@ -149,7 +197,7 @@ def run(
 def _run(
     code: bytes,
     event: dict[str, Any],
-    kvs: KeyValueSnapshot | None,
+    kvs: KeyValueSource | None,
     now: datetime.datetime,
     settings: RunSettings,
 ) -> RunResult:
@@ -171,7 +219,7 @@ def _run(
         )
     except (TypeError, ValueError, RecursionError):
         return _not_run(BAD_INPUT_MESSAGE, profile)
-    outcome = _POOL.execute(to_script(source), payload, TIME_LIMIT)
+    outcome = _POOL.execute(to_script(source), payload, TIME_LIMIT, kvs)
     error = outcome.error
     finished = outcome.status == _pool.ANSWERED
     if outcome.status == _pool.TIMED_OUT:
@@ -210,18 +258,14 @@ def _not_run(error: str, profile: str) -> RunResult:
 
 def _input(
     event: dict[str, Any],
-    kvs: KeyValueSnapshot | None,
+    kvs: KeyValueSource | None,
     now: datetime.datetime,
     settings: RunSettings,
 ) -> dict[str, Any]:
+    # The keys themselves reach the worker beside the input (see pool.Pool.execute).
     store = None
     if kvs is not None:
-        store = {
-            "data": kvs.data,
-            "creationDateTime": _iso(kvs.created),
-            "lastUpdatedDateTime": _iso(kvs.last_updated),
-            "names": list(kvs.names) if settings.check_kvs_argument else None,
-        }
+        store = {"names": list(kvs.names) if settings.check_kvs_argument else None}
     limits = {
         "logBytes": MAX_LOG_LIMIT if settings.log_limit is None else settings.log_limit,
         "logEntries": MAX_LOG_ENTRIES,
@@ -237,8 +281,3 @@ def _input(
         "profile": settings.profile,
         "seedRandom": settings.seed_random,
     }
-
-
-def _iso(value: datetime.datetime) -> str:
-    value = value.astimezone(datetime.timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"

@@ -19,6 +19,8 @@ Workers need ``poll()`` and file descriptors passed to a child (POSIX: Linux, ma
 from __future__ import annotations
 
 import atexit
+import datetime
+import json
 import math
 import mmap
 import os
@@ -29,10 +31,15 @@ import tempfile
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cfmock._runtime.engine import KeyValueSource
 
 from cfmock._runtime import worker as protocol
 
@@ -45,6 +52,10 @@ SPARES = 2
 READY_AFTER = 0.002
 """Seconds a worker needs after a run to prepare the next context (about 1 ms)."""
 WORKER_PATH = Path(__file__).with_name("worker.py")
+STORES_PER_WORKER = 4
+"""KeyValueStores a worker keeps between runs; the one unused longest goes first."""
+SYNC_BYTES_PER_SECOND = 5_000_000
+"""A run's deadline grows by a second for every this many bytes of store it must receive."""
 
 ANSWERED, TIMED_OUT, FAILED, NOT_STARTED = "answered", "timed out", "failed", "not started"
 
@@ -106,6 +117,8 @@ class _Worker:
         self._readable = select.poll()
         self._readable.register(self._from, select.POLLIN)
         self.returned = time.monotonic()
+        self.stores: OrderedDict[int, int] = OrderedDict()
+        """The stores this worker holds: identity -> version, the one used last at the end."""
         self._started = False
         # The worker takes a few tens of milliseconds to start: its first run waits for its
         # hello, so a spare worker costs the thread that starts it nothing.
@@ -255,17 +268,20 @@ class Pool:
         self._count = 0
         _POOLS.add(self)
 
-    def execute(self, script: str, payload: str, time_limit: float) -> Outcome:
-        """Runs *script* against *payload* (the input JSON) in a worker."""
+    def execute(
+        self, script: str, payload: str, time_limit: float, store: KeyValueSource | None = None
+    ) -> Outcome:
+        """Runs *script* against *payload* (the input JSON) in a worker, with *store*'s keys."""
         try:
             worker = self._borrow()
         except Exception:
             return Outcome(status=NOT_STARTED)
         outcome: Outcome | None = None
         try:
-            request = protocol.pack_run(script, payload)
             try:
-                outcome = worker.run(request, time_limit)
+                sync = _sync(worker, store)
+                request = protocol.pack_run(script, payload, sync)
+                outcome = worker.run(request, time_limit + len(sync) / SYNC_BYTES_PER_SECOND)
             except Exception:  # a bug here must not become an exception out of cfmock
                 worker.stop()
                 return Outcome(status=FAILED)
@@ -357,6 +373,33 @@ class Pool:
         self._idle = []
         self._workers = set()
         self._count = 0
+
+
+def _sync(worker: _Worker, store: KeyValueSource | None) -> bytes:
+    """What *worker* needs to hold *store* as it is now: the keys changed since the version it
+    holds, or all of them; and the stores it should let go. Empty for a run without a store."""
+    if store is None:
+        return b""
+    read = store.read(worker.stores.get(store.identity))
+    worker.stores[store.identity] = read.version
+    worker.stores.move_to_end(store.identity)
+    drop = []
+    while len(worker.stores) > STORES_PER_WORKER:
+        drop.append(worker.stores.popitem(last=False)[0])
+    message = {
+        "id": store.identity,
+        "whole": read.whole,
+        "changes": read.changes,
+        "created": _iso(read.created),
+        "lastUpdated": _iso(read.last_updated),
+        "drop": drop,
+    }
+    return json.dumps(message, separators=(",", ":")).encode()
+
+
+def _iso(value: datetime.datetime) -> str:
+    value = value.astimezone(datetime.timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 _POOLS: weakref.WeakSet[Pool] = weakref.WeakSet()

@@ -19,7 +19,13 @@ Frames, both ways, are a 4-byte little-endian length and that many bytes:
 
 * parent -> worker: ``I`` + memory limit and stack size (``<QQ``) + the JavaScript sources
   (``pack_texts``: the prelude and the modules it loads on first use), once; then
-  ``R`` + the script's length in bytes (``<I``) + the script + the input JSON, once a run.
+  ``R`` + the lengths in bytes of the script and of the store update (``<II``) + the script +
+  the store update + the input JSON, once a run.
+* The store update (JSON, empty for a run without a KeyValueStore) brings the worker's copy of
+  the run's store up to date: ``id``, ``whole`` (``changes`` is every key) or not (the keys
+  written since the copy's version; ``null`` deletes), ``created``, ``lastUpdated`` and the
+  stores to ``drop``. The worker keeps its copies between runs; the code reads them through
+  the host callable (``kvs-get``, ``kvs-has``, ``kvs-meta``), one key at a time.
 * worker -> parent: ``H`` once the first context is ready; then, for each run, ``A`` + the
   decision, flags and CPU seconds (``ANSWER``) + the error message in UTF-8.
 
@@ -46,7 +52,8 @@ FRAME = struct.Struct("<I")
 """Every frame starts with its length."""
 INIT, RUN, HELLO, ANSWER_KIND = b"I", b"R", b"H", b"A"
 LIMITS = struct.Struct("<QQ")
-SCRIPT_LENGTH = struct.Struct("<I")
+LENGTHS = struct.Struct("<II")
+"""A run's script and store update, in bytes."""
 ANSWER = struct.Struct("<cBBxd")
 """An answer: ``A``, the decision (``ACTIONS`` index), flags, padding, CPU seconds."""
 ACTIONS = (None, "allow", "deny")
@@ -162,6 +169,7 @@ class _Run:
     def __init__(self, area: Area, sources: dict[str, str]) -> None:
         self.area = area
         self.sources = sources
+        self.store: _Store | None = None
         self.memory: Callable[[], bool] | None = None
         self.budget: Callable[[str, str], None] | None = None
         self.action: str | None = None
@@ -177,6 +185,8 @@ class _Run:
         # keep the area's bounds whatever arrives.
         if encoded:
             text = _json_string(text)
+        if kind[:4] == "kvs-":
+            return self._kvs(kind, text)
         if kind == "source":
             if self.budget is not None:
                 self.budget("load", text)
@@ -202,6 +212,19 @@ class _Run:
             self.settled = True
         return None
 
+    def _kvs(self, kind: str, key: str) -> str | None:
+        store = self.store
+        if store is None:
+            return None
+        if kind == "kvs-meta":
+            return store.meta()
+        value = store.entries.get(key)
+        if kind == "kvs-has":
+            return "1" if value is not None else ""
+        # As a JSON string literal in ASCII: a value may hold a NUL or a lone surrogate, which
+        # the engine cannot take as a C string.
+        return None if value is None else _encode_ascii(value)
+
     def _log(self, text: str) -> None:
         if self.logs_full:
             return
@@ -217,6 +240,21 @@ class _Run:
         if self.area.append_log(data):
             self.log_bytes_left -= len(data)
             self.log_entries += 1
+
+
+class _Store:
+    """The worker's copy of one KeyValueStore, kept between runs."""
+
+    def __init__(self, entries: dict[str, str], created: str, last_updated: str) -> None:
+        self.entries = entries
+        self.created = created
+        self.last_updated = last_updated
+
+    def meta(self) -> str:
+        return (
+            f'{{"creationDateTime":"{self.created}","lastUpdatedDateTime":'
+            f'"{self.last_updated}","keyCount":{len(self.entries)}}}'
+        )
 
 
 class _Prepared:
@@ -280,16 +318,46 @@ class Worker:
         self.memory = memory
         self.stack = stack
         self.area = area
+        self.stores: dict[int, _Store] = {}
 
     def prepare(self) -> _Prepared:
         return _Prepared(self.engine, self.sources, self.memory, self.stack, self.area)
 
+    def update_store(self, update: bytes) -> _Store | None:
+        """Brings the copy of the run's store up to date (see the module's docstring)."""
+        if not update:
+            return None
+        import json  # only once a store is used: the worker starts without it
+
+        message = json.loads(update)
+        for gone in message["drop"]:
+            self.stores.pop(gone, None)
+        changes: dict[str, str | None] = message["changes"]
+        if message["whole"]:
+            store = _Store({}, message["created"], message["lastUpdated"])
+            self.stores[message["id"]] = store
+        else:
+            # A copy the parent believes is here and is not ends the worker (KeyError): it
+            # cannot answer from keys it does not have.
+            store = self.stores[message["id"]]
+            store.created, store.last_updated = message["created"], message["lastUpdated"]
+        entries = store.entries
+        for key, value in changes.items():
+            if value is None:
+                entries.pop(key, None)
+            else:
+                entries[key] = value
+        return store
+
     def run(self, prepared: _Prepared, request: bytes) -> bytes:
-        (length,) = SCRIPT_LENGTH.unpack_from(request, 1)
-        start = 1 + SCRIPT_LENGTH.size
+        length, update_length = LENGTHS.unpack_from(request, 1)
+        start = 1 + LENGTHS.size
         script = request[start : start + length].decode("utf-8")
-        payload = request[start + length :].decode("utf-8")
+        start += length
+        update = request[start : start + update_length]
+        payload = request[start + update_length :].decode("utf-8")
         report = prepared.report
+        report.store = self.update_store(update)
         report.memory = prepared.exhausted
         report.budget = prepared.budget
         context, control = prepared.context, prepared.control
@@ -353,6 +421,18 @@ def _json_string(text: str) -> str:
     return str(value)
 
 
+def _encode_ascii(value: str) -> str:
+    """*value* as a JSON string literal in ASCII."""
+    try:
+        from _json import encode_basestring_ascii  # the C encoder alone, as for _json_string
+    except ImportError:  # pragma: no cover - an interpreter without the C accelerator
+        import json
+
+        return json.dumps(value)
+    encoded: str = encode_basestring_ascii(value)
+    return encoded
+
+
 def _engine_error(message: str) -> str:
     """The first line of an error the engine reported, as ``Name: message``."""
     line = message.strip().splitlines()[0] if message.strip() else ""
@@ -407,10 +487,13 @@ def write_frame(fd: int, body: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def pack_run(script: str, payload: str) -> bytes:
-    """The ``R`` frame's body for one run of *script* against *payload* (the input JSON)."""
+def pack_run(script: str, payload: str, update: bytes = b"") -> bytes:
+    """The ``R`` frame's body for one run of *script* against *payload* (the input JSON), with
+    the store *update* (JSON, see the module's docstring)."""
     encoded = script.encode("utf-8")
-    return b"".join((RUN, SCRIPT_LENGTH.pack(len(encoded)), encoded, payload.encode("utf-8")))
+    return b"".join(
+        (RUN, LENGTHS.pack(len(encoded), len(update)), encoded, update, payload.encode("utf-8"))
+    )
 
 
 def main(argv: list[str], stdin: int = 0, stdout: int = 1) -> int:

@@ -152,14 +152,17 @@
     if (store.names !== null && name !== undefined && store.names.indexOf(name) === -1) {
       throw new Error(`KeyValueStore "${StringOf(name)}" is not associated with this function`);
     }
-    const data = store.data;
-    const has = (key) => hasOwn(data, key);
+    // The keys stay in the worker: each read asks the host for one key (as JSON, so that any
+    // string travels), and the host answers from its copy of the store at the run's version.
+    const lookup = (kind, key) => callHost(kind, stringify(StringOf(key)), true);
+    const has = (key) => typeof key !== "symbol" && lookup("kvs-has", key) === "1";
     return freeze({
       get(key, options) {
         const format = (options && options.format) || "string";
-        if (!has(key)) return promiseReject(new Error(`Key ${key} not found`));
-        const value = data[key];
+        const found = typeof key === "symbol" ? null : lookup("kvs-get", key);
+        if (found === null || found === undefined) return promiseReject(new Error(`Key ${key} not found`));
         try {
+          const value = parseJson(found);
           if (format === "string") return promiseResolve(value);
           if (format === "json") return promiseResolve(parseJson(value));
           if (format === "bytes") return promiseResolve(encoding().Buffer.from(value, "utf8"));
@@ -172,11 +175,7 @@
         return promiseResolve(has(key));
       },
       meta() {
-        return promiseResolve({
-          creationDateTime: store.creationDateTime,
-          lastUpdatedDateTime: store.lastUpdatedDateTime,
-          keyCount: objectKeys(data).length,
-        });
+        return promiseResolve(parseJson(callHost("kvs-meta", "")));
       },
     });
   }
