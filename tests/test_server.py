@@ -335,6 +335,7 @@ def test_control_api(server) -> None:
         "POST /_cfmock/ca-bundles",
         "POST /_cfmock/connect",
         "POST /_cfmock/ocsp",
+        "POST /_cfmock/keys",
     ]
 
 

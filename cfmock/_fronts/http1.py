@@ -43,6 +43,7 @@ import time
 from dataclasses import replace
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlsplit
 
 import h11
 
@@ -168,7 +169,7 @@ class _Connection(socketserver.BaseRequestHandler):
             method = printable(event.method.decode("ascii"))
             target = printable(raw_target)
             headers = _headers(event)
-            service = service_for_host(headers.get("host", ""), raw_target.split("?", 1)[0])
+            service = service_for_host(headers.get("host", ""), target_path(raw_target))
             _check_head(event, headers)
             body = self._body()
         except _TimedOut:
@@ -389,6 +390,19 @@ def _internal_failure(service: str, method: str, target: str, error: Exception) 
         f"from the cfmock server log."
     )
     return _unmodeled(service, ServiceError("InternalFailure", message), 500)
+
+
+def target_path(target: str) -> str:
+    """The path of a request target in origin form (``/path?query``) or in the absolute form a
+    proxy receives (``http://host:port/path?query``): the server routes both by path."""
+    if target.startswith("/"):
+        return target.split("?", 1)[0]
+    if target[:8].lower().startswith(("http://", "https://")):
+        try:
+            return urlsplit(target).path or "/"
+        except ValueError:  # an absolute form urllib cannot split, such as http://[x/
+            return target
+    return target  # authority form (CONNECT) or "*" (OPTIONS): no route has such a path
 
 
 def _request_line_words(head: bytes | bytearray) -> tuple[str, str]:

@@ -2,9 +2,12 @@
 
 :class:`MockServer` answers each request that :mod:`cfmock._fronts.http1` reads (HTTP/1.1, with
 h11, within the limits that module states) by handing it to the dispatcher exactly as the
-botocore seam does in-process. Signatures are not verified (any SigV4 or unsigned request is
+botocore seam does in-process. Signatures are not verified (any SigV4, SigV4A or unsigned request is
 accepted); the account comes from the access key as in-process. ``/_cfmock/...`` is a small
-control API for test harnesses: ``POST /_cfmock/reset`` and ``GET /_cfmock/state``.
+control API for test harnesses (:data:`CONTROL_ENDPOINTS`). The server also answers requests
+in the absolute form a plain HTTP proxy receives (``GET http://host/path HTTP/1.1``) by their
+path, so that clients whose endpoint rules put the account in front of the host name reach it
+through ``HTTP_PROXY``.
 
 An unknown method gets the answer of any request nothing implements: 400
 ``UnsupportedOperation`` (``ValidationException`` on the data plane). The call log keeps the
@@ -32,6 +35,7 @@ from cfmock._fronts.http1 import (
     READ_TIMEOUT_SECONDS,
     Http1Server,
     printable,
+    target_path,
 )
 from cfmock._options import MockOptions
 from cfmock._wire.http import HttpRequest, HttpResponse
@@ -143,7 +147,7 @@ class MockServer(Http1Server):
                     for f in functions
                 ],
                 "keyValueStores": [
-                    {"name": s.name, "arn": s.arn, "itemCount": len(s.data), "etag": s.data_etag}
+                    {"name": s.name, "arn": s.arn, "itemCount": s.item_count, "etag": s.data_etag}
                     for s in stores
                 ],
                 "trustStores": [
@@ -239,7 +243,7 @@ class MockServer(Http1Server):
     ) -> HttpResponse:
         """The control API's or the dispatcher's answer to one request."""
         dispatcher = self.dispatcher  # once: a reset does not reach a request in flight
-        path = target.split("?", 1)[0]
+        path = target_path(target)  # origin form, or absolute form as a proxy gets it
         if path.startswith("/_cfmock/"):
             return self._control(dispatcher, method, path, body)
         service = service_for_host(headers.get("host", ""), path)
@@ -261,6 +265,8 @@ class MockServer(Http1Server):
             return _connect(dispatcher, body)
         if path == "/_cfmock/ocsp" and method == "POST":
             return self._set_ocsp(body)
+        if path == "/_cfmock/keys" and method == "POST":
+            return _put_keys(dispatcher, body)
         payload = {
             "error": f"no control endpoint {printable(method)} {path}",
             "endpoints": list(CONTROL_ENDPOINTS),
@@ -274,6 +280,7 @@ CONTROL_ENDPOINTS = (
     "POST /_cfmock/ca-bundles",
     "POST /_cfmock/connect",
     "POST /_cfmock/ocsp",
+    "POST /_cfmock/keys",
 )
 """The control API, under ``/_cfmock/`` on the server's own port."""
 
@@ -328,6 +335,57 @@ def _seed_ca_bundle(dispatcher: Dispatcher, body: bytes) -> HttpResponse:
         seed["bucket"], seed["key"], pem, region, seed.get("version")
     )
     return _json(200, {"seeded": f"s3://{seed['bucket']}/{seed['key']}", "region": region})
+
+
+def _put_keys(dispatcher: Dispatcher, body: bytes) -> HttpResponse:
+    """``POST /_cfmock/keys``: keys put into a KeyValueStore without an ETag, as the handle's
+    ``put_keys``, in JSON: ``{"store": name-or-ARN, "keys": {key: value}, "account"?}``."""
+    from cfmock._handle import CloudFrontMock
+    from cfmock.exceptions import InvalidSeedError, StoreNotFoundError
+
+    try:
+        request = json.loads(body)
+    except (ValueError, RecursionError):
+        request = None
+    problem = _keys_problem(request)
+    if problem is None:
+        assert isinstance(request, dict)
+        try:
+            store = CloudFrontMock(dispatcher).put_keys(
+                request["store"], request["keys"], request.get("account")
+            )
+        except (InvalidSeedError, StoreNotFoundError) as error:
+            problem = str(error).removeprefix("cfmock: ")
+        else:
+            answer = {
+                "name": store.name,
+                "arn": store.arn,
+                "itemCount": len(store.data),
+                "etag": store.data_etag,
+            }
+            return _json(200, answer)
+    example = {"store": "allowlist", "keys": {"10:01": "revoked"}}
+    payload = {"error": f"POST /_cfmock/keys: {problem}", "example": example}
+    return replace(_json(400, payload), error_code="BadRequest")
+
+
+def _keys_problem(request: object) -> str | None:
+    if not isinstance(request, dict):
+        return "the body must be a JSON object"
+    unknown = sorted(set(request) - {"store", "keys", "account"})
+    if unknown:
+        return f"unknown member(s) {', '.join(unknown)}"
+    store = request.get("store")
+    if not isinstance(store, str) or not store:
+        return "member store (the KeyValueStore's name or ARN) is required"
+    if not isinstance(request.get("keys"), dict):
+        return "member keys (a JSON object of keys to string values) is required"
+    account = request.get("account")
+    if account is not None and not (
+        isinstance(account, str) and len(account) == 12 and account.isascii() and account.isdigit()
+    ):
+        return "member account must be 12 digits"
+    return None
 
 
 def _http_request(method: str, target: str, headers: dict[str, str], body: bytes) -> HttpRequest:
