@@ -3,7 +3,8 @@
 Put ``@mock_connection_functions`` on a test (or ``with mock_connection_functions() as cf:``)
 and every boto3/botocore call to the Connection Functions API is answered by an in-memory
 CloudFront that validates configs, enforces ``If-Match`` ETags and raises the modeled errors.
-``check_code(code)`` lists what would stop CloudFront's runtime loading a function's code.
+``check_code(code)`` lists what would stop CloudFront's runtime loading a function's code;
+``stop_all()`` ends every activation (for notebooks).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from cfmock._mock import mock_connection_functions
+from cfmock._mock import mock_connection_functions, stop_all
 
 if TYPE_CHECKING:
     from cfmock._cloudfront.distributions import Distribution
@@ -53,6 +54,7 @@ __all__ = [
     "check_code",
     "connection_object",
     "mock_connection_functions",
+    "stop_all",
 ]
 
 __version__ = "0.1.0.dev0"

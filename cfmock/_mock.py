@@ -62,10 +62,16 @@ class Activator:
         if _active:
             outer = _active[0]
             if outer.options != self.options:
+                differences = "".join(
+                    f"\n  {name}: active {active!r}, asked {asked!r}"
+                    for name, active, asked in _differences(outer.options, self.options)
+                )
                 raise CfmockError(
-                    "cfmock: a mock is already active with other options; an activation "
-                    "inside another shares its state and options.\n"
-                    f"  active: {outer.options}\n  asked:  {self.options}"
+                    "cfmock: a mock is already active with other options, and an activation "
+                    "inside another shares its state and options. They differ in:"
+                    f"{differences}\n"
+                    "Give the inner activation the same options, or stop the active mock "
+                    "first (cfmock.stop_all() stops every activation)."
                 )
             dispatcher = cast("Dispatcher", outer._dispatcher)
         else:
@@ -146,24 +152,22 @@ class Activator:
         self.__exit__(exc_type, exc, traceback)
 
     def __call__(self, target: _F) -> _F:
-        """Decorate a function, a coroutine function or a ``unittest.TestCase`` subclass.
+        """Decorate a function, a coroutine function or a test class.
 
-        Each call of the function (each test of the TestCase) runs in a fresh activation.
+        Each call of the function, and each test of the class (a ``unittest.TestCase`` or a
+        plain pytest class), runs in a fresh activation.
         """
         if isinstance(target, type):
             import unittest
 
-            if not issubclass(target, unittest.TestCase):
-                raise TypeError(
-                    f"cfmock: mock_connection_functions can decorate functions, coroutine "
-                    f"functions and unittest.TestCase subclasses, not the class "
-                    f"{target.__qualname__}"
-                )
-            return cast(_F, self._decorate_test_case(target))
+            if issubclass(target, unittest.TestCase):
+                return cast(_F, self._decorate_test_case(target))
+            return cast(_F, self._decorate_test_class(target))
         if not callable(target):
             raise TypeError(
                 f"cfmock: mock_connection_functions can decorate functions, coroutine "
-                f"functions and unittest.TestCase subclasses, not {target!r}"
+                f"functions and test classes (unittest.TestCase subclasses or plain pytest "
+                f"classes), not {target!r}"
             )
         import inspect
 
@@ -175,14 +179,23 @@ class Activator:
                 async with Activator(options):
                     return await target(*args, **kwargs)
 
-            return cast(_F, run_async)
+            wrapper: Any = run_async
+        else:
 
-        @functools.wraps(target)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            with Activator(options):
-                return target(*args, **kwargs)
+            @functools.wraps(target)
+            def run(*args: Any, **kwargs: Any) -> Any:
+                with Activator(options):
+                    return target(*args, **kwargs)
 
-        return cast(_F, run)
+            wrapper = run
+        wrapper._cfmock_wrapped = target
+        return cast(_F, wrapper)
+
+    def __repr__(self) -> str:
+        state = "inactive"
+        if self._handle is not None:
+            state = f"active: {self._handle._contents()}"
+        return f"<cfmock activator {_spelling(self.options)}, {state}>"
 
     def _decorate_test_case(self, test_case: type[unittest.TestCase]) -> type[unittest.TestCase]:
         options = self.options
@@ -207,6 +220,104 @@ class Activator:
 
         cast(Any, test_case).setUp = set_up
         return test_case
+
+    def _decorate_test_class(self, test_class: type) -> type:
+        # Under pytest, the plugin's ``_cfmock_test_class`` fixture reads this attribute and
+        # runs each test, its setup_method and teardown_method and its function fixtures in one
+        # fresh activation. Wrapping the test methods as well keeps them mocked wherever they
+        # are called from (without the plugin, or by hand).
+        test_class._cfmock_options = self.options  # type: ignore[attr-defined]
+        for name in dir(test_class):
+            if name.startswith("test"):
+                _rewrap(test_class, name, lambda method: self(_unwrapped(method)))
+        options = self.options
+        # setup_class and teardown_class run mocked, each in an activation of its own, as a
+        # TestCase's setUpClass does: every test still starts from an empty mock.
+        for name in ("setup_class", "teardown_class"):
+            if hasattr(test_class, name):
+                _rewrap(test_class, name, lambda hook: _class_hook(_unwrapped(hook), options))
+        return test_class
+
+
+def _rewrap(owner: type, name: str, wrap: Any) -> None:
+    """Replace the function behind *owner*'s attribute *name* by ``wrap(function)``, keeping
+    it a staticmethod or classmethod if it was; attributes that hold no function stay."""
+    import inspect
+
+    raw = inspect.getattr_static(owner, name)
+    if isinstance(raw, (staticmethod, classmethod)):
+        setattr(owner, name, type(raw)(wrap(raw.__func__)))
+    elif inspect.isfunction(raw):
+        setattr(owner, name, wrap(raw))
+
+
+def _unwrapped(function: Any) -> Any:
+    # A class whose base was decorated too: wrap the user's function once, with these options.
+    return getattr(function, "_cfmock_wrapped", function)
+
+
+def _class_hook(original: Any, options: MockOptions) -> Any:
+    # pytest passes the class to setup_class only if the function takes an argument, so the
+    # wrapper takes exactly what the original takes (the class, or nothing for a staticmethod).
+    import inspect
+
+    if inspect.signature(original).parameters:
+
+        @functools.wraps(original)
+        def hook(cls: type) -> Any:
+            with Activator(options):
+                return original(cls)
+
+    else:
+
+        @functools.wraps(original)
+        def hook() -> Any:
+            with Activator(options):
+                return original()
+
+    cast(Any, hook)._cfmock_wrapped = original
+    return hook
+
+
+def _differences(active: MockOptions, asked: MockOptions) -> list[tuple[str, Any, Any]]:
+    import dataclasses
+
+    return [
+        (field.name, _shown(getattr(active, field.name)), _shown(getattr(asked, field.name)))
+        for field in dataclasses.fields(active)
+        if getattr(active, field.name) != getattr(asked, field.name)
+    ]
+
+
+def _shown(value: Any) -> Any:
+    # function_profiles is a read-only mapping; show it as the dict it was given as.
+    return dict(value) if isinstance(value, Mapping) else value
+
+
+def _spelling(options: MockOptions) -> str:
+    """How to build an activator with *options*: ``mock_connection_functions(max_functions=5)``."""
+    from cfmock._options import MockOptions
+
+    given = ", ".join(
+        f"{name}={asked!r}" for name, _, asked in _differences(MockOptions(), options)
+    )
+    return f"mock_connection_functions({given})"
+
+
+def stop_all() -> int:
+    """Stop every active activation, however it was started, and return how many there were.
+
+    For notebooks and REPLs, where an activator's variable may be lost or rebound: afterwards
+    no mock is active and botocore is restored. A ``with`` block or decorated test whose
+    activation was stopped this way raises :class:`~cfmock.exceptions.NotStartedError` when it
+    ends.
+    """
+    with _lock:
+        stopped = len(_active)
+        # The innermost first, so that the seam comes off once, with the outermost.
+        for activator in _active[::-1]:
+            activator._stop()
+        return stopped
 
 
 @overload
@@ -260,3 +371,50 @@ def mock_connection_functions(target: Any = None, /, **options: Any) -> Any:
     if target is None:
         return activator
     return activator(target)
+
+
+_WITH_MESSAGE = (
+    "cfmock: mock_connection_functions builds activators and is not one itself; call it: "
+    "`{kind} mock_connection_functions():`, or `{kind} mock_connection_functions() as cf:` "
+    "for the handle"
+)
+
+
+class _Factory:
+    """What the name ``mock_connection_functions`` holds at run time: the function above, which
+    type checkers see, and a clear message for the spellings that forget to call it."""
+
+    __call__ = staticmethod(mock_connection_functions)
+
+    def __init__(self) -> None:
+        functools.update_wrapper(self, mock_connection_functions)
+
+    def __repr__(self) -> str:
+        return "<cfmock.mock_connection_functions: call it for an activator>"
+
+    # ``with`` looks up both methods before it calls __enter__.
+    def _with(self, *args: object) -> None:
+        raise TypeError(_WITH_MESSAGE.format(kind="with"))
+
+    async def _async_with(self, *args: object) -> None:
+        raise TypeError(_WITH_MESSAGE.format(kind="async with"))
+
+    __enter__ = __exit__ = _with
+    __aenter__ = __aexit__ = _async_with
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "start":
+            raise AttributeError(
+                "cfmock: mock_connection_functions has no start(); build an activator and "
+                "start it: `mock = mock_connection_functions()`, then `cf = mock.start()`"
+            )
+        if name == "stop":
+            raise AttributeError(
+                "cfmock: mock_connection_functions has no stop(); stop the activator you "
+                "started (`mock.stop()`), or every activation with `cfmock.stop_all()`"
+            )
+        raise AttributeError(f"'mock_connection_functions' has no attribute {name!r}")
+
+
+if not TYPE_CHECKING:  # pragma: no branch - type checkers read the function above
+    mock_connection_functions = _Factory()  # noqa: F811

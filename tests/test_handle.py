@@ -112,3 +112,39 @@ def test_seeding_a_store_with_text_the_data_plane_refuses_is_an_invalid_seed(
     assert str(caught.value.error) == message
     assert dict(cf.key_value_store("kept").data) == {"a": "1"}
     assert cf.key_value_store("kept").data_etag == store.data_etag
+
+
+def test_repr_says_whether_the_handle_is_active_and_what_the_mock_holds() -> None:
+    from cfmock.pki import CertificateAuthority
+
+    mock = mock_connection_functions()
+    cf = mock.start()
+    try:
+        assert repr(cf) == (
+            "<CloudFrontMock active, account 123456789012: 0 functions, 0 KeyValueStores, "
+            "0 trust stores, 0 distributions, 0 calls>"
+        )
+        client = boto3.client("cloudfront", region_name="us-east-1")
+        client.list_connection_functions()
+        cf.add_function("gate", "function connectionHandler(c) { c.allow(); }")
+        cf.publish("gate")
+        cf.add_key_value_store("serials", {"ABC": "revoked"})
+        cf.add_trust_store("devices", CertificateAuthority("Repr Root CA").pem)
+        cf.add_distribution(trust_store="devices", function="gate")
+        assert repr(cf) == (
+            "<CloudFrontMock active, account 123456789012: 1 function, 1 KeyValueStore, "
+            "1 trust store, 1 distribution, 1 call>"
+        )
+        cf.add_function("other", b"code", account_id="111122223333")
+        cf.add_function("third", b"code", account_id="111122223333")
+        client.list_connection_functions()
+        counts = (
+            "3 functions, 1 KeyValueStore, 1 trust store, 1 distribution, 2 calls (in 2 accounts)"
+        )
+        assert repr(cf) == f"<CloudFrontMock active, account 123456789012: {counts}>"
+        assert repr(mock) == f"<cfmock activator mock_connection_functions(), active: {counts}>"
+    finally:
+        mock.stop()
+    # A stopped activation's handle still shows its final state.
+    assert repr(cf) == f"<CloudFrontMock inactive, account 123456789012: {counts}>"
+    assert repr(mock) == "<cfmock activator mock_connection_functions(), inactive>"

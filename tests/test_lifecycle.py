@@ -186,14 +186,20 @@ def test_mutation_with_an_empty_if_match_is_invalid_if_match_version(client, mut
 
 @pytest.mark.parametrize("mutation", sorted(MUTATIONS))
 def test_mutation_of_an_unknown_id_or_a_name_is_entity_not_found(client, mutation) -> None:
-    create(client, "by-name")
-    for identifier in ("cf_missing", "by-name"):
+    function_id = create(client, "by-name")["ConnectionFunctionSummary"]["Id"]
+    operation = f"{mutation.capitalize()}ConnectionFunction"
+    hints = {
+        "cf_missing": "",
+        "by-name": f" 'by-name' is the name of connection function {function_id}; "
+        f"{operation} takes its Id.",
+    }
+    for identifier, hint in hints.items():
         with pytest.raises(client.exceptions.EntityNotFound) as excinfo:
             MUTATIONS[mutation](client, identifier, ETAG_V1)
         assert error_of(excinfo) == (
             "EntityNotFound",
             404,
-            f"The connection function {identifier!r} does not exist.",
+            f"The connection function {identifier!r} does not exist.{hint}",
         )
 
 

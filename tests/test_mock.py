@@ -146,13 +146,18 @@ def test_nested_activations_share_state_and_the_outer_keeps_it() -> None:
     assert not botocore_seam.is_installed()
 
 
-def test_nested_activation_with_other_options_is_refused() -> None:
+def test_nested_activation_with_other_options_is_refused_naming_the_fields() -> None:
     with mock_connection_functions(), pytest.raises(CfmockError) as excinfo:
-        mock_connection_functions(max_functions=5).start()
-    assert str(excinfo.value).startswith(
-        "cfmock: a mock is already active with other options; an activation inside another "
-        "shares its state and options."
+        mock_connection_functions(max_functions=5, function_profiles={"gate": "permissive"}).start()
+    assert str(excinfo.value) == (
+        "cfmock: a mock is already active with other options, and an activation inside "
+        "another shares its state and options. They differ in:\n"
+        "  max_functions: active 100, asked 5\n"
+        "  function_profiles: active {}, asked {'gate': 'permissive'}\n"
+        "Give the inner activation the same options, or stop the active mock first "
+        "(cfmock.stop_all() stops every activation)."
     )
+    assert not botocore_seam.is_installed()
 
 
 def test_unknown_option_is_named() -> None:
@@ -198,22 +203,107 @@ def test_invalid_option_values_are_explained(options, message) -> None:
     assert str(excinfo.value) == message
 
 
-def test_decorating_a_class_that_is_not_a_test_case_is_a_type_error() -> None:
-    class NotATestCase:
-        pass
-
+def test_decorating_something_not_callable_is_a_type_error() -> None:
     with pytest.raises(TypeError) as excinfo:
-        mock_connection_functions(NotATestCase)
+        mock_connection_functions()(42)
     assert str(excinfo.value) == (
         "cfmock: mock_connection_functions can decorate functions, coroutine functions and "
-        "unittest.TestCase subclasses, not the class "
-        "test_decorating_a_class_that_is_not_a_test_case_is_a_type_error.<locals>.NotATestCase"
+        "test classes (unittest.TestCase subclasses or plain pytest classes), not 42"
     )
 
 
-def test_decorating_something_not_callable_is_a_type_error() -> None:
+def test_with_the_factory_itself_shows_the_right_spelling() -> None:
+    with pytest.raises(TypeError) as excinfo, mock_connection_functions:  # type: ignore[attr-defined]
+        pass
+    assert str(excinfo.value) == (
+        "cfmock: mock_connection_functions builds activators and is not one itself; call it: "
+        "`with mock_connection_functions():`, or `with mock_connection_functions() as cf:` for "
+        "the handle"
+    )
+    # The method that ``with`` looks up second says the same, should anything call it.
     with pytest.raises(TypeError):
-        mock_connection_functions()(42)
+        type(mock_connection_functions).__exit__(mock_connection_functions, None, None, None)  # type: ignore[attr-defined]
+
+    async def enter_async() -> None:
+        async with mock_connection_functions:  # type: ignore[attr-defined]
+            pass
+
+    with pytest.raises(TypeError) as excinfo:
+        asyncio.run(enter_async())
+    assert str(excinfo.value) == (
+        "cfmock: mock_connection_functions builds activators and is not one itself; call it: "
+        "`async with mock_connection_functions():`, or `async with mock_connection_functions() "
+        "as cf:` for the handle"
+    )
+    assert not botocore_seam.is_installed()
+
+
+def test_start_and_stop_on_the_factory_itself_show_the_right_spelling() -> None:
+    with pytest.raises(AttributeError) as excinfo:
+        mock_connection_functions.start()  # type: ignore[attr-defined]
+    assert str(excinfo.value) == (
+        "cfmock: mock_connection_functions has no start(); build an activator and start it: "
+        "`mock = mock_connection_functions()`, then `cf = mock.start()`"
+    )
+    with pytest.raises(AttributeError) as excinfo:
+        mock_connection_functions.stop()  # type: ignore[attr-defined]
+    assert str(excinfo.value) == (
+        "cfmock: mock_connection_functions has no stop(); stop the activator you started "
+        "(`mock.stop()`), or every activation with `cfmock.stop_all()`"
+    )
+    assert not hasattr(mock_connection_functions, "other")
+
+
+def test_the_factory_reads_as_the_function_it_is() -> None:
+    import inspect
+
+    assert repr(mock_connection_functions) == (
+        "<cfmock.mock_connection_functions: call it for an activator>"
+    )
+    assert mock_connection_functions.__name__ == "mock_connection_functions"
+    assert mock_connection_functions.__doc__ is not None
+    assert mock_connection_functions.__doc__.startswith("Mock the CloudFront Connection")
+    assert list(inspect.signature(mock_connection_functions).parameters) == ["target", "options"]
+
+
+def test_activator_repr_says_whether_it_is_active_and_what_it_holds() -> None:
+    mock = mock_connection_functions(max_functions=5, function_profiles={"gate": "permissive"})
+    assert repr(mock) == (
+        "<cfmock activator mock_connection_functions(max_functions=5, "
+        "function_profiles={'gate': 'permissive'}), inactive>"
+    )
+    cf = mock.start()
+    try:
+        create(_client(), "gate")
+        cf.add_key_value_store("serials", {"ABC": "revoked"})
+        assert repr(mock) == (
+            "<cfmock activator mock_connection_functions(max_functions=5, "
+            "function_profiles={'gate': 'permissive'}), active: 1 function, 1 KeyValueStore, "
+            "0 trust stores, 0 distributions, 1 call>"
+        )
+    finally:
+        mock.stop()
+    assert repr(mock_connection_functions()) == (
+        "<cfmock activator mock_connection_functions(), inactive>"
+    )
+
+
+def test_stop_all_stops_every_activation_however_it_was_started() -> None:
+    from cfmock import stop_all
+
+    assert stop_all() == 0
+    first = mock_connection_functions()
+    first.start()
+    second = mock_connection_functions()  # a rebound variable in a notebook
+    second.start()
+    with pytest.raises(NotStartedError), mock_connection_functions():
+        assert stop_all() == 3
+    assert not botocore_seam.is_installed()
+    assert "inactive" in repr(first) and "inactive" in repr(second)
+    first.start()  # a stopped activator starts again, afresh
+    assert first.start().functions() == []
+    assert stop_all() == 1
+    assert not botocore_seam.is_installed()
 
 
 def test_test_case_class_runs_each_test_in_a_fresh_activation() -> None:

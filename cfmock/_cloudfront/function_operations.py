@@ -13,6 +13,7 @@ from typing import Any
 from cfmock._cloudfront import tokens, validation
 from cfmock._cloudfront.backend import Backend
 from cfmock._cloudfront.values import ConnectionFunction, FunctionConfig, StageVersion
+from cfmock.exceptions import ServiceError
 
 Params = dict[str, Any]
 Operation = Callable[[Backend, str, Params], Params]
@@ -195,19 +196,46 @@ def _list_tags(backend: Backend, account_id: str, params: Params) -> Params:
     return {"Tags": _tags_to_wire(tags)}
 
 
+def _takes_id(operation: str, adapter: Operation) -> Operation:
+    """*adapter*, whose ``EntityNotFound`` for an ``Id`` that is a function's name or ARN also
+    says so, and gives the ID (CloudFront answers the same 404, without the hint)."""
+
+    def run(backend: Backend, account_id: str, params: Params) -> Params:
+        try:
+            return adapter(backend, account_id, params)
+        except ServiceError as error:
+            given = params["Id"]
+            if error.code != "EntityNotFound":
+                raise
+            try:
+                function = backend.resolve(account_id, given)
+            except ServiceError:
+                raise error from None
+            if function.id == given:
+                raise  # the function exists; what is missing is a stage
+            what = "ARN" if given == function.arn else "name"
+            raise ServiceError(
+                error.code,
+                f"{error.message} {given!r} is the {what} of connection function "
+                f"{function.id}; {operation} takes its Id.",
+            ) from None
+
+    return run
+
+
 _TAGGING_OPERATIONS = frozenset({"TagResource", "UntagResource", "ListTagsForResource"})
 
 OPERATIONS: dict[str, Operation] = {
     "CreateConnectionFunction": _create,
-    "DeleteConnectionFunction": _delete,
+    "DeleteConnectionFunction": _takes_id("DeleteConnectionFunction", _delete),
     "DescribeConnectionFunction": _describe,
     "GetConnectionFunction": _get,
     "ListConnectionFunctions": _list,
     "ListTagsForResource": _list_tags,
-    "PublishConnectionFunction": _publish,
+    "PublishConnectionFunction": _takes_id("PublishConnectionFunction", _publish),
     "TagResource": _tag_resource,
-    "TestConnectionFunction": _test,
+    "TestConnectionFunction": _takes_id("TestConnectionFunction", _test),
     "UntagResource": _untag_resource,
-    "UpdateConnectionFunction": _update,
+    "UpdateConnectionFunction": _takes_id("UpdateConnectionFunction", _update),
 }
 """Every CloudFront operation cfmock answers, by operation name."""
