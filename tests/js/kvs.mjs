@@ -19,7 +19,6 @@ import {
   ResourceNotFoundException,
   ValidationException,
 } from "@aws-sdk/client-cloudfront-keyvaluestore";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 const server = new URL(process.argv[2]);
 const lookup = (hostname, options, callback) => {
@@ -27,7 +26,8 @@ const lookup = (hostname, options, callback) => {
   const address = server.hostname;
   return options.all ? callback(null, [{ address, family: 4 }]) : callback(null, address, 4);
 };
-const requestHandler = new NodeHttpHandler({ httpAgent: new http.Agent({ lookup }) });
+// The request handler's options, as docs/server.md gives them (no import of the handler).
+const requestHandler = { httpAgent: new http.Agent({ lookup }) };
 const common = { region: "us-east-1", maxAttempts: 1, requestHandler };
 const credentials = (accessKeyId) => ({ accessKeyId, secretAccessKey: "secret" });
 
