@@ -28,6 +28,8 @@ _ALIAS = "devices.example.com"
 _SERIALS = (0x4A3F5C91, 0x4A3F5C92)
 _ELIDED = frozenset({"Origins", "DefaultCacheBehavior"})
 _WIDTH = 96
+# Messages wrap at the column the docs show code in.
+_PROSE = 88
 _LOGGING_ALLOW = """function connectionHandler(connection) {
   console.log('device: ' + connection.clientCertificate.certificates.leaf.subject);
   connection.allow();
@@ -389,7 +391,7 @@ class _Transcript:
             status = error.response["ResponseMetadata"]["HTTPStatusCode"]
             code, message = error.response["Error"]["Code"], error.response["Error"]["Message"]
             self.answer(False, f"{status} {code}", [])
-            wrapped = textwrap.wrap(f"Message: {message}", _WIDTH - 6, subsequent_indent="  ")
+            wrapped = textwrap.wrap(f"Message: {message}", _PROSE - 6, subsequent_indent="  ")
             for line in wrapped:
                 self._line(f"      {line}")
             return {}

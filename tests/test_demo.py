@@ -63,8 +63,8 @@ Real botocore clients (what boto3.client returns); no AWS account, no network.
           ConnectionFunctionCode=<149 bytes>,
       )
     < 412 PreconditionFailed
-      Message: The request failed because it didn't meet the preconditions in one or more
-        request-header fields.
+      Message: The request failed because it didn't meet the preconditions in one or
+        more request-header fields.
     The second writer's ETag is stale: CloudFront refuses it, and nothing changes.
 
 [3] Publish: the DEVELOPMENT stage is copied to LIVE
