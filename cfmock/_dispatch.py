@@ -9,6 +9,7 @@ tags and the KeyValueStore control plane) and ``cloudfront-keyvaluestore`` (REST
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -23,7 +24,7 @@ from cfmock._cloudfront.distribution_operations import OPERATIONS as DISTRIBUTIO
 from cfmock._cloudfront.function_operations import OPERATIONS, Operation, handles
 from cfmock._cloudfront.kvs_operations import CONTROL_PLANE, DATA_PLANE
 from cfmock._cloudfront.trust_store_operations import OPERATIONS as TRUST_STORE_OPERATIONS
-from cfmock._cloudfront.values import RecordedCall
+from cfmock._cloudfront.values import RecordedCall, for_the_log
 from cfmock._wire import restjson, restxml
 from cfmock._wire.http import HttpRequest, HttpResponse
 from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE, router, service_model
@@ -147,7 +148,12 @@ class Dispatcher:
             error_code = response.error_code
         self.calls.append(
             RecordedCall(
-                operation.name, params, response.status, error_code, account_id, service_name
+                operation.name,
+                for_the_log(params),
+                response.status,
+                error_code,
+                sys.intern(account_id),
+                service_name,
             )
         )
         return replace(response, operation=operation.name)

@@ -25,7 +25,7 @@ def _mix(value: int) -> int:
     return value ^ (value >> 31)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def etag(version: int, prefix: str = "E") -> str:
     """The ETag of *version* (1 for a new resource, +1 per successful write).
 

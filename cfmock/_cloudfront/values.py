@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 import enum
+import hashlib
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,11 +102,81 @@ class FunctionRun:
     account_id: str
 
 
-@dataclass(frozen=True)
+RECORDED_BLOB_BYTES = 1024
+"""Blobs up to this size stay bytes in the call log; larger ones become :class:`RecordedBlob`."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RecordedBlob:
+    """A blob parameter over 1 KiB as the call log keeps it: its size and SHA-256, not a copy.
+
+    It compares equal to the bytes it was made from (and to an equal ``RecordedBlob``), so
+    ``call.parameters["ConnectionFunctionCode"] == CODE`` holds as for a small blob.
+    """
+
+    size: int
+    sha256: str
+    """The SHA-256 of the bytes, in hex."""
+
+    @classmethod
+    def of(cls, data: bytes) -> RecordedBlob:
+        """The record of *data* (the same object for the same bytes, while it is recent)."""
+        made = cls(len(data), hashlib.sha256(data).hexdigest())
+        key = (made.size, made.sha256)
+        known = _RECENT_BLOBS.get(key)
+        if known is not None:
+            return known
+        if len(_RECENT_BLOBS) >= _MAX_RECENT_BLOBS:
+            _RECENT_BLOBS.clear()
+        _RECENT_BLOBS[key] = made
+        return made
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RecordedBlob):
+            return (self.size, self.sha256) == (other.size, other.sha256)
+        if isinstance(other, (bytes, bytearray, memoryview)):
+            return len(other) == self.size and hashlib.sha256(other).hexdigest() == self.sha256
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.size, self.sha256))
+
+    def __repr__(self) -> str:
+        return f"RecordedBlob(size={self.size}, sha256={self.sha256[:16]}…)"
+
+
+_RECENT_BLOBS: dict[tuple[int, str], RecordedBlob] = {}
+"""A test sends the same code many times: its calls share one record of it."""
+_MAX_RECENT_BLOBS = 256
+
+_SHORT_TEXT = 64
+"""Strings up to this long are interned in the call log: a test's many calls share them."""
+
+
+def for_the_log(value: Any) -> Any:
+    """*value* (a parameter) as the call log keeps it: large blobs as :class:`RecordedBlob`,
+    short strings interned, so that a call costs the log a few hundred bytes whatever it
+    carried."""
+    if isinstance(value, str):
+        return sys.intern(value) if len(value) <= _SHORT_TEXT else value
+    if isinstance(value, bytes):
+        return RecordedBlob.of(value) if len(value) > RECORDED_BLOB_BYTES else value
+    if isinstance(value, dict):
+        return {for_the_log(key): for_the_log(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [for_the_log(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
 class RecordedCall:
     """One Connection Functions API call that reached the mock.
 
-    ``parameters`` are the operation's input as botocore's client takes it (blobs as bytes);
+    ``parameters`` are the operation's input as botocore's client takes it (blobs as bytes, a
+    blob over 1 KiB as a :class:`RecordedBlob` that compares equal to those bytes);
     ``error_code`` is the modeled error's code, or ``None`` when the call succeeded;
     ``service`` is ``cloudfront`` or, for the KeyValueStore data plane,
     ``cloudfront-keyvaluestore``.

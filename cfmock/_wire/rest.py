@@ -80,7 +80,7 @@ def integer(text: str, kind: str = "integer") -> int | None:
     return value if low <= value <= high else None
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def format_timestamp(value: datetime.datetime) -> str:
     """ISO-8601 in UTC with milliseconds and ``Z``, as CloudFront writes timestamps."""
     if value.tzinfo is not datetime.timezone.utc:
