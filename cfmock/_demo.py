@@ -23,9 +23,9 @@ from cfmock.exceptions import DOCS_URL
 
 _RUNTIME = "cloudfront-js-2.0"
 _ALIAS = "devices.example.com"
-# Members of the distribution config the transcript leaves out: the demo is about viewer mTLS.
 # Chosen serial numbers keep the transcript the same whatever certificates the process made.
 _SERIALS = (0x4A3F5C91, 0x4A3F5C92)
+# Members of the distribution config the transcript leaves out: the demo is about viewer mTLS.
 _ELIDED = frozenset({"Origins", "DefaultCacheBehavior"})
 _WIDTH = 96
 # Messages wrap at the column the docs show code in.
@@ -47,6 +47,7 @@ async function connectionHandler(connection) {
 }
 """
 
+_ISSUES = "https://github.com/cfmock/cfmock/issues"
 _NEXT = f"""\
   the docs, {DOCS_URL} (docs/ in a clone):
     tutorial.md            unit-test a connection function like this one, step by step
@@ -91,14 +92,25 @@ class Style:
 def run_demo(out: TextIO, *, color: bool = False) -> int:
     """Walk a connection function from creation to a viewer connection, printing to *out*.
 
-    *color* adds ANSI colours. Returns the exit status, 0.
+    *color* adds ANSI colours. Returns the exit status: 0, or 1 when the mock answered a step
+    with an error the story does not expect (a bug in cfmock).
     """
-    from cfmock._cloudfront.distributions import minimal_config
-    from cfmock._viewer.event import connection_object
-    from cfmock.pki import CertificateAuthority
-
     show = _Transcript(out, Style(color))
     show.intro()
+    try:
+        _story(show)
+    except _Unexpected as error:
+        show.failed(str(error))
+        return 1
+    show.outro()
+    return 0
+
+
+def _story(show: _Transcript) -> None:
+    from cfmock import connection_object
+    from cfmock._cloudfront.distributions import minimal_config
+    from cfmock.pki import CertificateAuthority
+
     with mock_connection_functions() as cf:
         cloudfront, keys = _clients()
 
@@ -131,6 +143,7 @@ def run_demo(out: TextIO, *, color: bool = False) -> int:
             cloudfront,
             "update_connection_function",
             {**update, "ConnectionFunctionConfig": {"Comment": "lost", "Runtime": _RUNTIME}},
+            refused=True,
         )
         show.note("The second writer's ETag is stale: CloudFront refuses it, and nothing changes.")
 
@@ -289,8 +302,6 @@ def run_demo(out: TextIO, *, color: bool = False) -> int:
                 "allowed" if attempt.allowed else f"refused: {attempt.code}",
                 [("decided_by", attempt.decided_by), ("reason", attempt.reason)],
             )
-    show.outro()
-    return 0
 
 
 def _clients() -> tuple[Any, Any]:
@@ -313,6 +324,10 @@ def _clients() -> tuple[Any, Any]:
         "cloudfront-keyvaluestore", region_name="us-east-1", config=unsigned
     )
     return cloudfront, keys
+
+
+class _Unexpected(Exception):
+    """The mock refused a step that the story needs."""
 
 
 class _Transcript:
@@ -369,10 +384,12 @@ class _Transcript:
         fields: Callable[[dict[str, Any]], list[tuple[str, object]]] = lambda r: [],
         *,
         shown: Mapping[str, object] | None = None,
+        refused: bool = False,
     ) -> dict[str, Any]:
         """Make the call, show it and its answer, and return the answer (``{}`` if refused).
 
-        *shown* replaces the values of some arguments in the transcript.
+        *shown* replaces the values of some arguments in the transcript. An error answer ends
+        the demo, unless *refused* says that the step expects one.
         """
         service = client.meta.service_model.service_name
         written = {**arguments, **(shown or {})}
@@ -394,10 +411,22 @@ class _Transcript:
             wrapped = textwrap.wrap(f"Message: {message}", _PROSE - 6, subsequent_indent="  ")
             for line in wrapped:
                 self._line(f"      {line}")
+            if not refused:
+                raise _Unexpected(f"{operation} answered {code}") from None
             return {}
         status = response["ResponseMetadata"]["HTTPStatusCode"]
         self.answer(True, f"{status} {http.HTTPStatus(status).phrase}", fields(response))
         return response
+
+    def failed(self, what: str) -> None:
+        """The line that ends a demo the mock broke off."""
+        self._line()
+        self._line(
+            self._style.bad(
+                f"The demo stopped at step {self._count}: {what}. This is a bug in cfmock; "
+                f"please report it at {_ISSUES}."
+            )
+        )
 
     def outro(self) -> None:
         """The closing lines: the result and where to go next."""

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from cfmock import _demo as demo_module
 from cfmock._cli import use_color
 from cfmock._demo import run_demo
 from cfmock._fronts import botocore_seam
@@ -356,4 +357,18 @@ def test_the_demo_in_process_leaves_no_mock_behind() -> None:
     out = io.StringIO()
     assert run_demo(out) == 0
     assert normalized(out.getvalue()) == TRANSCRIPT
+    assert not botocore_seam.is_installed()
+
+
+def test_a_step_the_mock_refuses_ends_the_demo_with_status_1(monkeypatch) -> None:
+    # The story needs every step but one to succeed; here the first one cannot.
+    monkeypatch.setattr(demo_module, "_RUNTIME", "cloudfront-js-1.0")
+    out = io.StringIO()
+    assert run_demo(out) == 1
+    assert out.getvalue().splitlines()[-3:] == [
+        "        functions. Connection functions support only cloudfront-js-2.0.",
+        "",
+        "The demo stopped at step 1: create_connection_function answered InvalidArgument. This "
+        "is a bug in cfmock; please report it at https://github.com/cfmock/cfmock/issues.",
+    ]
     assert not botocore_seam.is_installed()
