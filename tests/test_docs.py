@@ -44,7 +44,8 @@ def count_tests(block: str) -> int:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             count += node.name.startswith("test")
         elif isinstance(node, ast.ClassDef) and (
-            node.name.startswith("Test") or "TestCase" in ast.unparse(node.bases)
+            node.name.startswith("Test")
+            or any("TestCase" in ast.unparse(base) for base in node.bases)
         ):
             count += sum(
                 isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef))
