@@ -231,7 +231,7 @@ EXAMPLE = {"store": "allowlist", "keys": {"10:01": "revoked"}}
             "holds an unpaired surrogate; strings must be valid Unicode.",
         ),
         (
-            {"store": "s", "keys": {"": "v"}},
+            {"store": "s", "keys": {"a": "1", "": "v"}},  # all or nothing: "a" is not put
             "CloudFront would reject this seed with ValidationException: The key '' is 0 bytes; "
             "keys are 1 to 512 bytes.",
         ),
