@@ -21,7 +21,12 @@ from botocore.model import OperationModel, ServiceModel
 from cfmock._cloudfront.backend import Backend
 from cfmock._cloudfront.distribution_operations import DISTRIBUTION_OPERATIONS
 from cfmock._cloudfront.distribution_operations import OPERATIONS as DISTRIBUTION_ADAPTERS
-from cfmock._cloudfront.function_operations import OPERATIONS, Operation, handles
+from cfmock._cloudfront.function_operations import (
+    OPERATIONS,
+    TAGGING_OPERATIONS,
+    Operation,
+    handles,
+)
 from cfmock._cloudfront.kvs_operations import CONTROL_PLANE, DATA_PLANE
 from cfmock._cloudfront.trust_store_operations import OPERATIONS as TRUST_STORE_OPERATIONS
 from cfmock._cloudfront.values import RecordedCall, for_the_log
@@ -157,6 +162,18 @@ class Dispatcher:
             )
         )
         return replace(response, operation=operation.name)
+
+    def answers_whatever_the_input(self, service_name: str, operation: str) -> bool:
+        """Whether this dispatcher answers every call of *operation*, so that nothing else (moto)
+        can be asked to: not the tagging operations, which depend on the resource, nor
+        distributions handed to moto."""
+        if operation not in SERVICES[service_name].operations:
+            return False
+        if operation in TAGGING_OPERATIONS:
+            return False
+        return not (
+            operation in DISTRIBUTION_OPERATIONS and self.backend.options.moto_distributions
+        )
 
     def fail(
         self,

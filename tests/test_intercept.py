@@ -11,7 +11,7 @@ import botocore.session
 import pytest
 from botocore.awsrequest import AWSRequest, AWSResponse
 from botocore.endpoint import Endpoint
-from botocore.exceptions import MissingDependencyException
+from botocore.exceptions import ClientError, MissingDependencyException
 from botocore.httpsession import URLLib3Session
 from botocore.signers import RequestSigner
 
@@ -144,7 +144,7 @@ def test_other_services_are_left_alone(network) -> None:
     assert network.urls == ["https://s3.amazonaws.com/"]
 
 
-def test_requests_are_signed_when_the_client_has_credentials() -> None:
+def test_answered_calls_go_unsigned_with_the_access_key_id_of_the_credentials() -> None:
     seen: list[bytes] = []
     with mock_connection_functions():
         client = boto3.client(
@@ -158,8 +158,35 @@ def test_requests_are_signed_when_the_client_has_credentials() -> None:
             lambda request, **_: seen.append(request.headers.get("Authorization", b"")),
         )
         create(client)
-    assert len(seen) == 1
-    assert seen[0].startswith(b"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+    assert seen == [b"cfmock-unsigned Credential=AKIDEXAMPLE/"]
+
+
+def test_calls_another_handler_may_answer_are_signed() -> None:
+    seen: list[bytes] = []
+    with mock_connection_functions(moto_distributions=True) as cf:
+        client = boto3.client(
+            "cloudfront",
+            region_name="us-east-1",
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="secret",
+        )
+
+        def answer(request: Any, **_: Any) -> Any:
+            seen.append(request.headers.get("Authorization", b""))
+            headers: Any = {}
+            return AWSResponse(request.url, 404, headers, botocore_seam._RawBody(b""))
+
+        client.meta.events.register("before-send.cloudfront", answer)
+        for call in (
+            lambda: client.list_tags_for_resource(Resource="arn:aws:cloudfront::1:x/y"),
+            lambda: client.get_distribution(Id="E123"),
+            lambda: client.list_origin_access_controls(),
+        ):
+            with pytest.raises(ClientError):
+                call()
+        assert cf.calls == []
+    assert len(seen) == 3
+    assert all(header.startswith(b"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/") for header in seen)
 
 
 def test_requests_work_without_any_credentials() -> None:

@@ -26,7 +26,7 @@ _DISTRIBUTION_ARN_MARKER = ":distribution/"
 def handles(operation: str, params: Params, *, distributions: bool = True) -> bool:
     """Whether cfmock answers this call: tagging calls only for the resources it holds
     (connection functions, trust stores and, unless moto holds them, distributions)."""
-    if operation in _TAGGING_OPERATIONS:
+    if operation in TAGGING_OPERATIONS:
         resource = params.get("Resource", "")
         held = [_FUNCTION_ARN_MARKER, _TRUST_STORE_ARN_MARKER]
         if distributions:
@@ -223,7 +223,7 @@ def _takes_id(operation: str, adapter: Operation) -> Operation:
     return run
 
 
-_TAGGING_OPERATIONS = frozenset({"TagResource", "UntagResource", "ListTagsForResource"})
+TAGGING_OPERATIONS = frozenset({"TagResource", "UntagResource", "ListTagsForResource"})
 
 OPERATIONS: dict[str, Operation] = {
     "CreateConnectionFunction": _create,

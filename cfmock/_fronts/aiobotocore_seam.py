@@ -13,7 +13,13 @@ import io
 from typing import Any
 
 from cfmock._fronts.base import MOCKED_SERVICES
-from cfmock._fronts.botocore_seam import answer_or_refuse, refusal, skips_signing
+from cfmock._fronts.botocore_seam import (
+    answer_or_refuse,
+    credentials_of,
+    refusal,
+    skips_signing,
+    unsigned_authorization,
+)
 
 
 def is_async_endpoint(endpoint: Any) -> bool:
@@ -77,7 +83,11 @@ class AsyncSeam:
         async def sign(
             signer: Any, operation_name: str, request: Any, *args: Any, **kw: Any
         ) -> Any:
-            if skips_signing(signer, request):
+            if skips_signing(signer, operation_name, request):
+                credentials = credentials_of(signer, request)
+                if credentials is not None:
+                    frozen = await credentials.get_frozen_credentials()
+                    request.headers["Authorization"] = unsigned_authorization(frozen.access_key)
                 return None
             return await original_sign(signer, operation_name, request, *args, **kw)
 

@@ -11,8 +11,11 @@ before, during and after activation, in any thread, are all covered. The mocked 
   so that moto (if active) can answer them.
 * ``Endpoint._send`` refuses to put a mocked service's request on the network: nothing answered
   it, so the caller gets the usage error of :mod:`cfmock._fronts.base`.
-* ``RequestSigner.sign`` skips signing when the client has no credentials, and always for the
-  data plane, whose SigV4A signer would need the optional ``awscrt`` package.
+* ``RequestSigner.sign`` skips signing for every call cfmock answers itself (nothing verifies
+  a signature in process, and SigV4 costs more than the rest of a small call): the request
+  carries only the access key ID the signer holds (:func:`unsigned_authorization`), which is
+  what the account is read from. Calls another handler (moto's) may answer are signed as
+  usual; so are all calls while no mock is active.
 * ``EndpointRulesetResolver.auth_schemes_to_signing_ctx`` lets the data plane resolve its
   endpoint without ``awscrt`` (botocore refuses SigV4A-only endpoints otherwise).
 * ``InstanceMetadataProvider.load`` and ``ContainerProvider.load`` find no credentials, so a
@@ -228,22 +231,47 @@ def refusal(request: AWSPreparedRequest, service: str) -> Exception:
     return base.refusal(dispatcher, to_http_request(request), service)
 
 
-def skips_signing(signer: Any, request: Any) -> bool:
-    """Whether a request is sent unsigned under the mock.
+UNSIGNED_SCHEME = "cfmock-unsigned"
+"""The ``Authorization`` scheme of a call cfmock answers unsigned: ``Credential=<key id>/``."""
 
-    The data plane's SigV4A needs ``awscrt``; a CloudFront client without credentials cannot
-    sign at all. Both are answered in-process, where nobody checks a signature.
+
+def skips_signing(signer: Any, operation_name: str, request: Any) -> bool:
+    """Whether a request goes unsigned under the mock; the caller then puts the access key ID
+    of :func:`credentials_of` in it (:func:`unsigned_authorization`).
+
+    The data plane always goes unsigned (its SigV4A would need ``awscrt``), and so does a
+    CloudFront client without credentials; a CloudFront call only when the active mock answers
+    that operation itself whatever its parameters.
     """
     service = signer._service_id.hyphenize()
-    return service == KEY_VALUE_STORE or (
-        service == CLOUDFRONT
-        and signer._credentials is None
-        and not request.context.get("signing", {}).get("request_credentials")
-    )
+    if service == KEY_VALUE_STORE:
+        return True
+    if service != CLOUDFRONT:
+        return False
+    front = _seam.front
+    dispatcher = front.active() if front is not None else None
+    if dispatcher is not None and dispatcher.answers_whatever_the_input(service, operation_name):
+        return True
+    return credentials_of(signer, request) is None
+
+
+def credentials_of(signer: Any, request: Any) -> Any:
+    """The credentials the signer would sign *request* with, or ``None``."""
+    credentials = request.context.get("signing", {}).get("request_credentials")
+    return credentials if credentials is not None else signer._credentials
+
+
+def unsigned_authorization(access_key: str) -> str:
+    """The ``Authorization`` header of an unsigned call: the access key ID, and no signature."""
+    return f"{UNSIGNED_SCHEME} Credential={access_key}/"
 
 
 def _sign(self: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
-    if skips_signing(self, request):
+    if skips_signing(self, operation_name, request):
+        credentials = credentials_of(self, request)
+        if credentials is not None:
+            access_key = credentials.get_frozen_credentials().access_key
+            request.headers["Authorization"] = unsigned_authorization(access_key)
         return None
     return _original(_signer, "sign")(self, operation_name, request, *args, **kwargs)
 
