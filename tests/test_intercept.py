@@ -287,14 +287,34 @@ def test_an_emitter_is_given_the_handler_once_and_never_after_the_mock_stopped()
             )
         )
 
+    listing = client.meta.service_model.operation_model("ListConnectionFunctions")
     before = handlers()
     with mock_connection_functions():
         client.list_connection_functions()
         registered = handlers()
         # What a second thread's first call finds once the first has registered the emitter.
-        botocore_seam._register(endpoint)  # noqa: SLF001
+        botocore_seam._register(endpoint, listing)  # noqa: SLF001
         assert handlers() == registered
     # And what a call that began just before the mock stopped finds.
-    botocore_seam._register(endpoint)  # noqa: SLF001
+    botocore_seam._register(endpoint, listing)  # noqa: SLF001
     assert handlers() == before
     assert len(registered) == len(before) + 1
+
+
+def test_the_mock_answers_with_the_model_its_first_client_holds(monkeypatch) -> None:
+    from cfmock._wire import model
+
+    monkeypatch.setattr(model, "_MODELS", {})
+    client = _client()
+    with mock_connection_functions():
+        client.list_connection_functions()
+    assert model.service_model() is client.meta.service_model
+
+
+def test_a_model_of_an_older_api_version_is_not_adopted(monkeypatch) -> None:
+    from cfmock._wire import model
+
+    monkeypatch.setattr(model, "_MODELS", {})
+    old = boto3.client("cloudfront", region_name="us-east-1", api_version="2019-03-26")
+    model.adopt(old.meta.service_model)
+    assert "CreateConnectionFunction" in model.service_model().operation_names

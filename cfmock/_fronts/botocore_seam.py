@@ -49,6 +49,7 @@ from botocore.signers import RequestSigner
 
 from cfmock._fronts import base
 from cfmock._fronts.base import MOCKED_SERVICES, DispatcherLookup, Front
+from cfmock._wire import model as wire_model
 from cfmock._wire.http import HttpRequest, HttpResponse
 from cfmock._wire.model import CLOUDFRONT, KEY_VALUE_STORE
 
@@ -158,11 +159,11 @@ def _original(owner: Any, name: str) -> Any:
 
 def _make_request(self: Any, operation_model: OperationModel, request_dict: dict[str, Any]) -> Any:
     if self._endpoint_prefix in MOCKED_SERVICES and self._event_emitter not in _seam.emitters:
-        _register(self)
+        _register(self, operation_model)
     return _original(_endpoint, "make_request")(self, operation_model, request_dict)
 
 
-def _register(endpoint: Any) -> None:
+def _register(endpoint: Any, operation_model: OperationModel) -> None:
     from cfmock._fronts import aiobotocore_seam
 
     with _seam.lock:
@@ -170,6 +171,7 @@ def _register(endpoint: Any) -> None:
         front = _seam.front
         if front is None or emitter in _seam.emitters:
             return
+        wire_model.adopt(operation_model.service_model)
         handler: Any = _answer
         kind = ""
         if aiobotocore_seam.is_async_endpoint(endpoint):

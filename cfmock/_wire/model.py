@@ -1,12 +1,15 @@
-"""botocore's CloudFront service model, loaded once, and the router read from it.
+"""botocore's service models of the mocked services, and the routers read from them.
 
 Every route, status code and error status cfmock uses comes from here; nothing about the wire
-is typed in by hand.
+is typed in by hand. A model is the one the first client of that service already holds
+(:func:`adopt`, from the botocore seam), so that cfmock does not parse a second copy of it;
+the server, which has no client, loads its own once.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -17,11 +20,31 @@ CLOUDFRONT = "cloudfront"
 KEY_VALUE_STORE = "cloudfront-keyvaluestore"
 
 
-@functools.cache
+_MODELS: dict[str, ServiceModel] = {}
+_LOADING = threading.Lock()
+_NEEDED = {CLOUDFRONT: "CreateConnectionFunction", KEY_VALUE_STORE: "PutKey"}
+"""An operation a model must have to serve cfmock (a client may pin an older API version)."""
+
+
+def adopt(model: ServiceModel) -> None:
+    """Use a client's model of a mocked service from now on, if none is in use yet and it is
+    one cfmock can answer with (not an older API version the client asked for)."""
+    name = model.service_name
+    if name in _NEEDED and name not in _MODELS and _NEEDED[name] in model.operation_names:
+        _MODELS.setdefault(name, model)
+
+
 def service_model(service_name: str = CLOUDFRONT) -> ServiceModel:
-    """Load botocore's newest model of *service_name* (once per process)."""
-    loader = Loader()
-    return ServiceModel(loader.load_service_model(service_name, "service-2"), service_name)
+    """The model of *service_name*: a client's (:func:`adopt`), or botocore's newest, loaded
+    once per process."""
+    model = _MODELS.get(service_name)
+    if model is None:
+        with _LOADING:
+            model = _MODELS.get(service_name)
+            if model is None:
+                loaded = Loader().load_service_model(service_name, "service-2")
+                model = _MODELS.setdefault(service_name, ServiceModel(loaded, service_name))
+    return model
 
 
 @dataclass(frozen=True)
