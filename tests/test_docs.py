@@ -1,4 +1,4 @@
-"""The README and docs/ as a user meets them: every example runs, and every page is on the site.
+"""The README and docs/ as a user meets them: every example runs, every page is on the site.
 
 Every ```python block runs, so the examples cannot rot:
 
@@ -14,6 +14,9 @@ Every ```python block runs, so the examples cannot rot:
 Code in the docs fits the column: no line of a code block is longer than 88 characters, so
 that it shows without scrolling on the site. ```text blocks are left out: they quote what
 programs print (messages, logs, answers), which a wrap would misquote.
+
+Every page is in the site's navigation (Zensical does not report one left out) and in the
+README's list of pages.
 """
 
 from __future__ import annotations
@@ -121,3 +124,9 @@ def test_every_page_is_on_the_site() -> None:
     )
     pages = sorted(path.name for path in (ROOT / "docs").glob("*.md"))
     assert sorted(listed) == pages
+
+
+def test_the_readme_lists_every_page() -> None:
+    listed = set(re.findall(r"\]\(docs/([\w-]+\.md)\)", (ROOT / "README.md").read_text()))
+    pages = {path.name for path in (ROOT / "docs").glob("*.md")} - {"changelog.md"}
+    assert sorted(pages - listed) == []
