@@ -18,6 +18,7 @@ import pytest
 
 from cfmock._fronts import http1
 from cfmock._fronts.server import MockServer
+from cfmock._wire.http import HttpResponse
 from tests.scaffolding import CODE, config
 from tests.test_server import CHUNKED, LIST, POST, Raw, client_for, refused, request, running
 
@@ -145,8 +146,19 @@ def test_a_connection_reset_by_the_client_ends_quietly(caplog: pytest.LogCapture
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
+@pytest.mark.parametrize(
+    ("broken_part", "sent"),
+    [
+        ("printable", LIST),  # a plain request, read without h11
+        ("_check_head", request(b"POST /2020-05-31/connection-functions HTTP/1.0")),  # with h11
+    ],
+    ids=["plain", "h11"],
+)
 def test_a_cfmock_bug_outside_the_dispatch_ends_the_connection_and_is_logged(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    broken_part: str,
+    sent: bytes,
 ) -> None:
     caplog.set_level(logging.INFO, logger="cfmock.server")
 
@@ -155,9 +167,9 @@ def test_a_cfmock_bug_outside_the_dispatch_ends_the_connection_and_is_logged(
 
     with running(ClosingServer()) as mock:
         with monkeypatch.context() as patch:
-            patch.setattr(http1, "_check_head", broken)
+            patch.setattr(http1, broken_part, broken)
             with Raw(mock) as raw:
-                assert raw.send(LIST).rest() == b""  # no answer: the handler itself failed
+                assert raw.send(sent).rest() == b""  # no answer: the handler itself failed
             assert mock.closed.wait(WAIT)
         with Raw(mock) as raw:
             assert raw.send(LIST).answer().status == 200  # the server goes on serving
@@ -240,3 +252,74 @@ def test_a_client_that_stops_sending_mid_request_is_answered_then_let_go(
         assert raw.rest() == b""
         assert mock.closed.wait(WAIT)
         assert list(mock.dispatcher.calls) == []
+
+
+def test_a_cfmock_bug_answering_a_request_read_with_h11_is_a_500(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    with running(ClosingServer()) as mock:
+        monkeypatch.setattr(mock.dispatcher, "dispatch", broken)
+        with Raw(mock) as raw:  # HTTP/1.0 is never plain: h11 reads it
+            raw.send(request(b"POST /2020-05-31/connection-functions HTTP/1.0"))
+            status, code, message = raw.answer().error()
+            assert (status, code) == (500, "InternalFailure")
+            assert "(ZeroDivisionError)" in message
+            assert raw.rest() == b""  # HTTP/1.0: closed after the answer
+    [bug] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert bug.getMessage() == "cfmock bug while answering POST /2020-05-31/connection-functions"
+
+
+@pytest.mark.parametrize(
+    ("headers", "stays_open"),
+    [({"Connection": "close"}, False), ({"content-length": "1"}, True), ({"Host": "a"}, True)],
+    ids=["connection", "content-length", "host"],
+)
+def test_an_answer_with_fields_h11_manages_is_written_by_h11(
+    monkeypatch: pytest.MonkeyPatch, headers: dict[str, str], stays_open: bool
+) -> None:
+    """A plain request whose answer carries framing or connection fields: h11 writes it, and
+    with ``Connection: close`` ends the connection after it, pipelined requests unanswered."""
+
+    def answer(*args: Any) -> HttpResponse:
+        return HttpResponse(200, headers, b"x", operation="ListConnectionFunctions")
+
+    with running(ClosingServer()) as mock:
+        monkeypatch.setattr(mock.dispatcher, "dispatch", answer)
+        with Raw(mock) as raw:
+            answer_ = raw.send(LIST + LIST).answer()
+            assert (answer_.status, answer_.body) == (200, b"x")
+            if stays_open:
+                assert raw.answer().body == b"x"  # the pipelined request, answered too
+                assert raw.send(LIST).answer().body == b"x"
+            else:
+                assert answer_.headers["connection"] == "close"
+                assert raw.rest() == b""
+
+
+def test_a_plain_request_sent_in_pieces_is_read_with_h11(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plain: list[bool] = []
+    looked = threading.Event()
+    real = http1._plain_request
+
+    def counted(received: bytearray) -> Any:
+        found = real(received)
+        plain.append(found is not None)
+        looked.set()
+        return found
+
+    monkeypatch.setattr(http1, "_plain_request", counted)
+    body = b'{"Value": "v"}'
+    head = request(b"POST /_cfmock/x HTTP/1.1\nHost: a\nContent-Length: %d" % len(body))
+    with running(ClosingServer()) as mock, Raw(mock) as raw:
+        raw.send(head)
+        assert looked.wait(WAIT)  # the server has read the head alone
+        raw.send(body)
+        assert raw.answer().status == 404
+        raw.send(head + body)
+        assert raw.answer().status == 404
+    assert plain == [False, True]  # h11 read the body of the first; the second was whole

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -20,9 +21,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from cfmock._fronts import http1
 from cfmock._fronts.server import MockServer
 from cfmock._options import MockOptions
-from tests.test_server import CLOUDFRONT_NS, LIST, Answer, parse_answer
+from tests.test_server import CLOUDFRONT_NS, LIST, POST, Answer, parse_answer, request
 
 FUZZ = settings(max_examples=120, deadline=None, database=None)
 
@@ -257,3 +259,117 @@ def test_the_invariant_catches_a_5xx(served, monkeypatch) -> None:
         "cfmock bug while answering POST /2020-05-31/connection-functions"
     ]
     bugs.clear()
+
+
+# -- the plain path: requests cfmock reads without h11 are answered as h11 would have them ------
+
+VARYING = re.compile(
+    rb"(?<=Date: )[^\r]+"  # the clock
+    rb"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # request IDs
+    rb"|cf_[A-Za-z0-9]+"  # random function IDs
+    rb"|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z"  # timestamps
+)
+
+
+class Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def answered(server: MockServer, data: bytes, plain: bool) -> tuple[bytes, list[str]]:
+    """What a fresh mock sends back for *data* and the lines it logs, read with the plain path
+    or (*plain* false) with h11 alone; what varies from run to run is blanked."""
+    server.reset()
+    logger = logging.getLogger("cfmock.server")
+    lines = Lines()
+    level = logger.level
+    logger.addHandler(lines)
+    logger.setLevel(logging.INFO)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            if not plain:
+                patch.setattr(http1, "_plain_request", lambda received: None)
+            received = exchange(server, data)
+    finally:
+        logger.removeHandler(lines)
+        logger.setLevel(level)
+    return VARYING.sub(b"~", received), [
+        VARYING.sub(b"~", line.encode()).decode() for line in lines.lines
+    ]
+
+
+def check_alike(served: tuple[MockServer, list[logging.LogRecord]], data: bytes) -> None:
+    server, bugs = served
+    assert answered(server, data, plain=True) == answered(server, data, plain=False)
+    assert bugs == []
+
+
+PLAIN_REQUESTS = {
+    "a botocore describe": request(
+        b"GET /2020-05-31/connection-function/nope/describe HTTP/1.1\nHost: 127.0.0.1:5000\n"
+        b"Accept-Encoding: identity\nUser-Agent: Boto3/1.43 md/Botocore#1.43 m/D,N\n"
+        b"X-Amz-Date: 20261130T134719Z\nAuthorization: AWS4-HMAC-SHA256 "
+        b"Credential=111122223333/20261130/us-east-1/cloudfront/aws4_request, "
+        b"SignedHeaders=host;x-amz-date, Signature=b795c3bd\namz-sdk-request: attempt=1"
+    ),
+    "a created function and a list, pipelined": request(
+        POST + b"\nContent-Length: %d" % len(CREATE_BODY), CREATE_BODY
+    )
+    + LIST,
+    "repeated fields, joined": request(
+        b"GET /_cfmock/state HTTP/1.1\nHost: a\nX-A: 1\nx-a:\t2 \nConnection: keep-alive"
+    ),
+    "fields with odd spacing and control bytes h11 accepts": request(
+        b"GET /_cfmock/state HTTP/1.1\nHost:127.0.0.1\nX-A:   \nX-B: a \x01 b\t\nX-C:\xff"
+    ),
+    "a data-plane request": request(b"GET " + KVS_KEY + b" HTTP/1.1\nHost: " + KVS_HOST),
+    "an absolute-form target": request(
+        b"GET http://127.0.0.1/2020-05-31/connection-function/x/describe HTTP/1.1\nHost: a"
+    ),
+    "a body of zero bytes": request(
+        b"DELETE /_cfmock/nothing HTTP/1.1\nHost: a\nContent-Length: 0"
+    ),
+    # Not plain: h11 reads these, and the answers must not change either.
+    "HTTP/1.0": request(b"GET /_cfmock/state HTTP/1.0"),
+    "Connection: close": request(b"GET /_cfmock/state HTTP/1.1\nHost: a\nConnection: Close") + LIST,
+    "two Host fields": request(b"GET /_cfmock/state HTTP/1.1\nHost: a\nHost: a"),
+    "two Content-Length fields": request(POST + b"\nContent-Length: 0\nContent-Length: 0"),
+    "a Content-Length list": request(POST + b"\nContent-Length: 0, 0"),
+    "a signed Content-Length": request(POST + b"\nContent-Length: +0"),
+    "a long Content-Length": request(POST + b"\nContent-Length: 00000000"),
+    "a body cut short": request(POST + b"\nContent-Length: 10", b"abc"),
+    "Expect": request(POST + b"\nExpect: 100-continue\nContent-Length: 0"),
+    "Upgrade": request(b"GET /_cfmock/state HTTP/1.1\nHost: a\nUpgrade: h2c\nConnection: Upgrade"),
+    "HEAD-like but GET": request(b"HEADX /_cfmock/state HTTP/1.1\nHost: a"),
+    "CONNECT": request(b"CONNECT 127.0.0.1:443 HTTP/1.1\nHost: 127.0.0.1:443"),
+    "a lone LF in a field": b"GET /_cfmock/state HTTP/1.1\r\nHost: a\r\nX-A: 1\nX-B: 2\r\n\r\n",
+    "a lone CR in a field": b"GET /_cfmock/state HTTP/1.1\r\nHost: a\r\nX-A: 1\rX-B: 2\r\n\r\n",
+    "a NUL in a field": request(b"GET /_cfmock/state HTTP/1.1\nHost: a\nX-A: a\x00b"),
+    "a vertical tab in a field": request(b"GET /_cfmock/state HTTP/1.1\nHost: a\nX-A: a\x0bb"),
+    "a folded field": request(b"GET /_cfmock/state HTTP/1.1\nHost: a\nX-A: a\n b"),
+    "a field without a colon": request(b"GET /_cfmock/state HTTP/1.1\nHost: a\nX-A"),
+    "a field name with a space": request(b"GET /_cfmock/state HTTP/1.1\nHost: a\nX A: 1"),
+    "a bad Host": request(b"GET /_cfmock/state HTTP/1.1\nHost: a b"),
+    "no Host": request(b"GET /_cfmock/state HTTP/1.1\nX-A: 1"),
+    "a body over the limit": request(POST + b"\nContent-Length: 1048577"),
+    "too many fields": request(b"GET /_cfmock/state HTTP/1.1\nHost: a" + b"\nX: 1" * 100),
+    "a blank line first": b"\r\n" + LIST,
+    "an LF-only head": b"GET /_cfmock/state HTTP/1.1\nHost: a\n\n",
+}
+
+
+@pytest.mark.parametrize("data", PLAIN_REQUESTS.values(), ids=PLAIN_REQUESTS.keys())
+def test_plain_and_h11_reading_answer_alike(served, data: bytes) -> None:
+    check_alike(served, data)
+
+
+@FUZZ
+@given(data=mutated_requests())
+def test_mutated_requests_are_answered_alike_with_or_without_the_plain_path(
+    served, data: bytes
+) -> None:
+    check_alike(served, data)

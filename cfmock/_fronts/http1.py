@@ -3,7 +3,10 @@
 :class:`Http1Server` is a threaded TCP server (one daemon thread per connection, HTTP/1.1
 keep-alive, ``TCP_NODELAY``) whose connections are parsed by h11, a strict HTTP/1.1 parser;
 it hands each request to :meth:`Http1Server.answer` (:class:`~cfmock._fronts.server.MockServer`
-dispatches it) and writes the answer back.
+dispatches it) and writes the answer back. h11 is pure Python, and reading and writing through
+it cost more than answering: a request that arrives whole and plain (:func:`_plain_request`, a
+strict subset of what h11 accepts, which is what SDKs send) is read and answered without h11,
+in the same bytes h11 would write (the tests compare the two paths).
 
 What the server accepts, and its limits (module constants):
 
@@ -76,6 +79,16 @@ log = logging.getLogger("cfmock.server")
 
 _HOST = re.compile(rb"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]*)(?::[0-9]{0,5})?")
 _H11_BYTES = re.compile(r"bytearray\((b'(?:[^'\\]|\\.)*'|b\"(?:[^\"\\]|\\.)*\")\)")
+# h11's grammar (h11/_abnf.py) for what the server reads and writes without h11.
+_TOKEN = rb"[-!#$%&'*+.^_`|~0-9a-zA-Z]+"
+_FIELD_CONTENT = rb"(?:[^\x00\s]+(?:[ \t]+[^\x00\s]+)*)?"
+_FIELD_NAME = re.compile(_TOKEN)
+_FIELD_VALUE = re.compile(_FIELD_CONTENT)
+_LINE_ENDS_AND_NOT_IN_FIELDS = b"\r\n\x00\x0b\x0c"
+_PLAIN_REQUEST_LINE = re.compile(rb"(?!HEAD |CONNECT )(" + _TOKEN + rb") ([\x21-\x7e]+) HTTP/1\.1")
+_SINGLE_FIELDS = frozenset({"host", "content-length"})
+_UNPLAIN_FIELDS = frozenset({"transfer-encoding", "expect", "upgrade"})
+_FRAMING_FIELDS = frozenset({b"content-length", b"transfer-encoding", b"connection", b"host"})
 _REASONS = {status.value: status.phrase.encode("ascii") for status in HTTPStatus}
 _LOGGED_HEAD_BYTES = 256
 _HEAD_TOO_LONG = (
@@ -135,6 +148,7 @@ class _Connection(socketserver.BaseRequestHandler):
         # keep-alive response.
         self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.request.settimeout(self.server.read_timeout)
+        self._received = bytearray()  # read from the socket, not yet part of an answered request
         self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD_BYTES)
         self._head = bytearray()
         self._head_size = 0
@@ -144,26 +158,70 @@ class _Connection(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         try:
             while self._exchange():
-                self._h11.start_next_cycle()
+                pass
         except OSError as error:  # reset by the peer, or a send that timed out
             log.debug("connection from %s ended: %s", self.client_address, error)
 
     def _exchange(self) -> bool:
         """Answer one request; whether the connection stays open for the next."""
-        pending = self._h11.trailing_data[0]  # what the client sent after the last request
+        if not self._received:
+            try:
+                data = self.request.recv(READ_BYTES)
+            except TimeoutError:
+                return False  # an idle keep-alive connection
+            if not data:
+                self._peer_closed = True
+                return False  # the client closed the connection between requests
+            self._received += data
+        plain = _plain_request(self._received)
+        if plain is not None:
+            return self._answer_plain(*plain)
+        return self._h11_exchange()
+
+    def _answer_plain(
+        self, method: str, raw_target: str, headers: dict[str, str], size: int, body: bytes
+    ) -> bool:
+        """Answer a plain request (:func:`_plain_request`) without h11, as h11 would."""
+        logged_method, target = printable(method), printable(raw_target)
+        try:
+            response = self.server.answer(method, raw_target, headers, body)
+            out = _plain_response(response)
+            # Not plain: h11 writes it (and checks its header fields).
+            head = _response_head(response, close=False) if out is None else None
+        except Exception as error:
+            log.exception("cfmock bug while answering %s %s", logged_method, target)
+            service = service_for_host(headers["host"], target_path(raw_target))
+            response = _internal_failure(service, logged_method, target, error)
+            out, head = _plain_response(response), None
+        if head is not None:
+            # h11 reads the request again, to write the answer in the state it is in then.
+            self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD_BYTES)
+            self._h11.receive_data(bytes(self._received))
+            self._received = bytearray()
+            while not isinstance(self._h11.next_event(), h11.EndOfMessage):
+                pass
+            self._request_method = method.encode("ascii")
+            return self._send_and_continue(head, response, logged_method, target)
+        assert out is not None  # an internal failure is plain
+        del self._received[:size]
+        _log_answer(response, logged_method, target)
+        self.request.sendall(out)
+        return True
+
+    def _h11_exchange(self) -> bool:
+        """Answer the request that starts the bytes received, reading it with h11."""
+        pending = bytes(self._received)
+        self._received = bytearray()
+        self._h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD_BYTES)
+        self._h11.receive_data(pending)
         self._head = bytearray(pending[:_LOGGED_HEAD_BYTES])
         self._head_size = len(pending)
         self._request_method = None
         method, target, service = "-", "-", CLOUDFRONT
         try:
-            try:
-                event = self._next_event()
-            except _TimedOut:
-                if not self._head:
-                    return False  # an idle keep-alive connection
-                raise
-            if not isinstance(event, h11.Request):
-                return False  # the client closed the connection between requests
+            event = self._next_event()
+            # With bytes pending, h11 gives a request or refuses: never ConnectionClosed.
+            assert isinstance(event, h11.Request), event
             self._request_method = event.method
             raw_target = event.target.decode("ascii")
             method = printable(event.method.decode("ascii"))
@@ -191,8 +249,15 @@ class _Connection(socketserver.BaseRequestHandler):
             log.exception("cfmock bug while answering %s %s", method, target)
             response = _internal_failure(service, method, target, error)
             head = _response_head(response, close=False)
+        return self._send_and_continue(head, response, method, target)
+
+    def _send_and_continue(
+        self, head: h11.Response, response: HttpResponse, method: str, target: str
+    ) -> bool:
+        """Send the answer with h11; whether the connection stays open for the next request."""
         self._send(head, response, method, target)
         if self._h11.our_state is h11.DONE and self._h11.their_state is h11.DONE:
+            self._received = bytearray(self._h11.trailing_data[0])
             return True
         self._linger()  # the client asked to close (or speaks HTTP/1.0)
         return False
@@ -261,10 +326,7 @@ class _Connection(socketserver.BaseRequestHandler):
         if self._request_method != b"HEAD" and response.body:
             out += self._h11.send(h11.Data(data=response.body))
         out += self._h11.send(h11.EndOfMessage())
-        operation = response.operation or "-"
-        error_code = f" {response.error_code}" if response.error_code else ""
-        # Logged before it is sent: a client that has the answer finds it in the log.
-        log.info("%s %s -> %s %s%s", method, target, response.status, operation, error_code)
+        _log_answer(response, method, target)
         self.request.sendall(out)
 
     def _linger(self) -> None:
@@ -292,10 +354,118 @@ class _Connection(socketserver.BaseRequestHandler):
             return
 
 
+def _plain_request(
+    received: bytearray,
+) -> tuple[str, str, dict[str, str], int, bytes] | None:
+    """The request at the start of *received* when it is whole and plain, else ``None``.
+
+    Plain is a strict subset of what h11 and :func:`_check_head` accept, so cfmock can answer
+    it without h11, exactly as it would with h11: an HTTP/1.1 request line with neither
+    ``HEAD`` nor ``CONNECT``, header fields in h11's grammar (at most :data:`MAX_HEADERS`, one
+    valid ``Host``, no ``Transfer-Encoding``, ``Expect``, ``Upgrade`` or ``close``), and a body
+    of at most one ``Content-Length`` of digits that is all there. Anything else, such as a
+    request cut in two, is read by h11, which answers or refuses it: nothing is refused here.
+
+    Returns the method, the target, the header fields by lower-case name (repeated fields
+    joined with ``, ``), the size of the whole request and its body.
+    """
+    end = received.find(b"\r\n\r\n", 0, MAX_HEAD_BYTES)
+    if end < 0:
+        return None
+    head = bytes(received[:end])
+    lines = head.split(b"\r\n")
+    request_line = _PLAIN_REQUEST_LINE.fullmatch(lines[0])
+    if request_line is None or len(lines) > MAX_HEADERS + 1:
+        return None
+    # Every CR and LF ends a line, and no field has a byte h11's grammar refuses: then each
+    # line that has a colon after a token is a field, its value stripped of spaces and tabs.
+    if len(head) - len(head.translate(None, _LINE_ENDS_AND_NOT_IN_FIELDS)) != 2 * len(lines) - 2:
+        return None
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        raw_name, colon, raw_value = line.partition(b":")
+        if not colon or not _FIELD_NAME.fullmatch(raw_name):
+            return None
+        name, value = raw_name.lower().decode("ascii"), raw_value.strip(b" \t").decode("latin-1")
+        if name in headers:
+            if name in _SINGLE_FIELDS:
+                return None
+            value = f"{headers[name]}, {value}"
+        headers[name] = value
+    if not _UNPLAIN_FIELDS.isdisjoint(headers) or "close" in headers.get("connection", "").lower():
+        return None
+    host = headers.get("host")
+    length = headers.get("content-length", "0")
+    if host is None or not _HOST.fullmatch(host.encode("latin-1")):
+        return None
+    if not (length.isdigit() and length.isascii() and len(length) <= 7):
+        return None
+    start, size = end + 4, end + 4 + int(length)
+    if int(length) > MAX_BODY_BYTES or len(received) < size:
+        return None
+    method, target = request_line[1].decode("ascii"), request_line[2].decode("ascii")
+    return method, target, headers, size, bytes(received[start:size])
+
+
+def _plain_response(response: HttpResponse) -> bytes | None:
+    """What h11 writes for *response* on a connection that stays open, when it is plain.
+
+    Plain: a status that has a body (not 1xx, 204 or 304) and header fields that are valid
+    (in h11's grammar) and leave framing and the connection to the server. ``None`` for any
+    other answer, which h11 writes (or refuses, for fields that are not valid).
+    """
+    status = response.status
+    if not 200 <= status < 1000 or status in (204, 304):
+        return None
+    reason = _REASONS.get(status, b"")
+    out = [b"HTTP/1.1 %d %s\r\nServer: cfmock\r\nDate: %s\r\n" % (status, reason, _date())]
+    for key, text in response.headers.items():
+        name, value = key.encode("latin-1"), text.encode("latin-1")
+        if (
+            not _FIELD_NAME.fullmatch(name)
+            or not _FIELD_VALUE.fullmatch(value)
+            or name.lower() in _FRAMING_FIELDS
+        ):
+            return None
+        out.append(b"%s: %s\r\n" % (name, value))
+    out.append(b"Content-Length: %d\r\n\r\n" % len(response.body))
+    out.append(response.body)
+    return b"".join(out)
+
+
+def _date() -> bytes:
+    """The ``Date`` field's value now, formatted once a second."""
+    global _dated
+    now = int(time.time())
+    second, value = _dated
+    if now != second:
+        value = email.utils.formatdate(now, usegmt=True).encode("ascii")
+        _dated = now, value
+    return value
+
+
+_dated = (0, b"")
+
+
+def _log_answer(response: HttpResponse, method: str, target: str) -> None:
+    """Log the answer's line; logged before it is sent: a client that has the answer finds it
+    in the log."""
+    if log.isEnabledFor(logging.INFO):
+        error_code = f" {response.error_code}" if response.error_code else ""
+        log.info(
+            "%s %s -> %s %s%s",
+            method,
+            target,
+            response.status,
+            response.operation or "-",
+            error_code,
+        )
+
+
 def _response_head(response: HttpResponse, close: bool) -> h11.Response:
     """The status line and header fields of *response*, with its length; h11 checks them."""
     status = response.status
-    headers = [(b"Server", b"cfmock"), (b"Date", email.utils.formatdate(usegmt=True).encode())]
+    headers = [(b"Server", b"cfmock"), (b"Date", _date())]
     headers += [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
     if status not in (204, 304):
         headers.append((b"Content-Length", str(len(response.body)).encode("ascii")))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from xml.etree import ElementTree
 
@@ -27,7 +27,6 @@ from cfmock._wire.rest import (
     MAX_DEPTH,
     THROTTLING_ERRORS,
     TOO_DEEP_MESSAGE,
-    Field,
     MalformedRequest,
     check_required,
     error_metadata,
@@ -218,10 +217,11 @@ def serialize_response(
 ) -> HttpResponse:
     """Render an operation's output parameters as CloudFront's HTTP response."""
     status = int(operation.http.get("responseCode", 200))
-    headers = {"x-amz-request-id": new_request_id()}
     body = b""
     shape = operation.output_shape
-    if isinstance(shape, StructureShape):
+    if not isinstance(shape, StructureShape):
+        headers = {"x-amz-request-id": new_request_id()}
+    else:
         fields = fields_of(shape)
         headers = located_headers(fields, output)
         payload = shape.serialization.get("payload")
@@ -235,9 +235,9 @@ def serialize_response(
                     body = value or b""
             elif isinstance(member, StructureShape) and value is not None:
                 root = member.serialization.get("name", payload)
-                body = _document(model, root, fields_of(member).body, value)
+                body = _document(model, root, member, value)
         elif fields.body:
-            body = _document(model, shape.name, fields.body, output)
+            body = _document(model, shape.name, shape, output)
     if body and not any(name.lower() == "content-type" for name in headers):
         headers["Content-Type"] = XML_CONTENT_TYPE
     return HttpResponse(status, headers, body)
@@ -260,37 +260,72 @@ def serialize_error(model: ServiceModel, error: ServiceError) -> HttpResponse:
 
 
 def _document(
-    model: ServiceModel, root: str, fields: tuple[Field, ...], value: Mapping[str, Any]
+    model: ServiceModel, root: str, shape: StructureShape, value: Mapping[str, Any]
 ) -> bytes:
     parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{namespace(model)}">']
-    _write_fields(parts, fields, value)
+    _members_writer(shape)(parts, value)
     parts.append(f"</{root}>")
     return "".join(parts).encode("utf-8")
 
 
-def _write_fields(parts: list[str], fields: tuple[Field, ...], value: Mapping[str, Any]) -> None:
-    for field in fields:
-        item = value.get(field.name)
-        if item is not None:
-            _write(parts, field.wire_name, field.shape, item)
+_Writer = Callable[[list[str], Any], None]
+"""Appends the XML of one value to a list of parts."""
 
 
-def _write(parts: list[str], name: str, shape: Shape, value: Any) -> None:
+@functools.cache
+def _members_writer(shape: StructureShape) -> _Writer:
+    """The writer of *shape*'s body members, made once per shape (members compiled at the
+    first use, so that a shape may contain itself)."""
+    members: list[tuple[str, _Writer]] | None = None
+
+    def write(parts: list[str], value: Mapping[str, Any]) -> None:
+        nonlocal members
+        if members is None:
+            members = [(f.name, _writer(f.wire_name, f.shape)) for f in fields_of(shape).body]
+        for key, write_member in members:
+            item = value.get(key)
+            if item is not None:
+                write_member(parts, item)
+
+    return write
+
+
+@functools.cache
+def _writer(name: str, shape: Shape) -> _Writer:
+    """The writer of a value of *shape* as the element *name*, made once per pair."""
+    start, end = f"<{name}>", f"</{name}>"
     if isinstance(shape, StructureShape):
-        parts.append(f"<{name}>")
-        _write_fields(parts, fields_of(shape).body, value)
-        parts.append(f"</{name}>")
-    elif isinstance(shape, ListShape):
-        if not value:
-            parts.append(f"<{name}/>")
-            return
-        parts.append(f"<{name}>")
-        item_name = _item_name(shape)
-        for item in value:
-            _write(parts, item_name, shape.member, item)
-        parts.append(f"</{name}>")
-    elif shape.type_name == "string":
-        parts.append(f"<{name}>{escape(str(value))}</{name}>")
-    else:
-        # Numbers, booleans, base64 and timestamps: nothing to escape.
-        parts.append(f"<{name}>{text_of(shape, value)}</{name}>")
+        write_members = _members_writer(shape)
+
+        def write_structure(parts: list[str], value: Any) -> None:
+            parts.append(start)
+            write_members(parts, value)
+            parts.append(end)
+
+        return write_structure
+    if isinstance(shape, ListShape):
+        empty = f"<{name}/>"
+        item_writer = _writer(_item_name(shape), shape.member)
+
+        def write_list(parts: list[str], value: Any) -> None:
+            if not value:
+                parts.append(empty)
+                return
+            parts.append(start)
+            for item in value:
+                item_writer(parts, item)
+            parts.append(end)
+
+        return write_list
+    if shape.type_name == "string":
+
+        def write_string(parts: list[str], value: Any) -> None:
+            parts.append(f"{start}{escape(str(value))}{end}")
+
+        return write_string
+
+    # Numbers, booleans, base64 and timestamps: nothing to escape.
+    def write_scalar(parts: list[str], value: Any) -> None:
+        parts.append(f"{start}{text_of(shape, value)}{end}")
+
+    return write_scalar
