@@ -534,7 +534,7 @@ def _yield_on_wake() -> None:
     """
     batch = getattr(os, "SCHED_BATCH", None)
     if batch is not None:
-        try:
+        try:  # noqa: SIM105 - contextlib is one more import for the worker's start
             os.sched_setscheduler(0, batch, os.sched_param(0))
         except OSError:  # pragma: no cover - a system that refuses it: the default policy
             pass
