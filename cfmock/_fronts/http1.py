@@ -448,18 +448,27 @@ _dated = (0, b"")
 
 
 def _log_answer(response: HttpResponse, method: str, target: str) -> None:
-    """Log the answer's line; logged before it is sent: a client that has the answer finds it
-    in the log."""
+    """Log the answer's line, if ``cfmock.server`` logs INFO (before the answer is sent: a
+    client that has the answer finds it in the log).
+
+    The record is made here rather than by ``log.info``, which would look up the calling frame
+    for every answer; it names this function as the place it comes from.
+    """
     if log.isEnabledFor(logging.INFO):
         error_code = f" {response.error_code}" if response.error_code else ""
-        log.info(
+        args = (method, target, response.status, response.operation or "-", error_code)
+        code = _log_answer.__code__
+        record = log.makeRecord(
+            log.name,
+            logging.INFO,
+            code.co_filename,
+            code.co_firstlineno,
             "%s %s -> %s %s%s",
-            method,
-            target,
-            response.status,
-            response.operation or "-",
-            error_code,
+            args,
+            None,
+            code.co_name,
         )
+        log.handle(record)
 
 
 def _response_head(response: HttpResponse, close: bool) -> h11.Response:
