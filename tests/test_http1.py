@@ -7,6 +7,8 @@ something that must happen, never measurements.
 
 from __future__ import annotations
 
+import datetime
+import io
 import json
 import logging
 import socket
@@ -323,3 +325,41 @@ def test_a_plain_request_sent_in_pieces_is_read_with_h11(
         raw.send(head + body)
         assert raw.answer().status == 404
     assert plain == [False, True]  # h11 read the body of the first; the second was whole
+
+
+def test_the_answer_log_gets_the_lines_logging_would_write(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="cfmock.server")
+    sent = [LIST, request(b"GET /_cfmock/nothing HTTP/1.0"), request(b"GET / HTTP/1.1\nHost: a b")]
+    with running(ClosingServer()) as mock:
+        for data in sent:  # logged
+            with Raw(mock) as raw:
+                raw.send(data).answer()
+        logged = [r.getMessage() for r in caplog.records if r.name == "cfmock.server"]
+        caplog.clear()
+        mock.answer_log = io.StringIO()
+        for data in sent:  # written
+            with Raw(mock) as raw:
+                raw.send(data).answer()
+        written = mock.answer_log.getvalue().splitlines()
+    assert [r for r in caplog.records if r.name == "cfmock.server"] == []
+    assert logged == [
+        "POST /2020-05-31/connection-functions -> 200 ListConnectionFunctions",
+        "GET /_cfmock/nothing -> 404 control NotFound",
+        "GET / -> 400 - InvalidArgument",
+    ]
+    assert [line[24:] for line in written] == logged
+    for line in written:  # %(asctime)s: local time with milliseconds
+        datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
+        assert line[23] == " "
+
+
+def test_an_answer_log_that_cannot_be_written_loses_the_line_only() -> None:
+    closed = io.StringIO()
+    closed.close()
+    with running(ClosingServer()) as mock:
+        mock.answer_log = closed
+        with Raw(mock) as raw:
+            assert raw.send(LIST).answer().status == 200
+            assert raw.send(LIST).answer().status == 200  # the connection goes on
