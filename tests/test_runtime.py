@@ -448,3 +448,16 @@ def test_an_event_nested_past_python_recursion_is_not_run() -> None:
         event = {"a": event}
     result = run(b"function connectionHandler(c) { c.allow(); }", event, None, NOW)
     assert (result.action, result.error) == ("deny", engine.BAD_INPUT_MESSAGE)
+
+
+def test_the_word_import_alone_leaves_the_code_as_it_is() -> None:
+    code = "// import nothing\nconst word = 'import';\nfunction connectionHandler(c) {}"
+    assert to_script(code) == "'use strict';delete this.__cfmock_import;" + code
+
+
+def test_a_bare_import_and_a_default_with_named_imports_are_declared() -> None:
+    script = to_script("import 'x';\nimport cf, { kvs as k } from 'cloudfront';\nconst a = 1;")
+    header = script.splitlines()[0]
+    assert 'const cf = __cfmock_import("cloudfront");' in header
+    assert 'const {kvs: k} = __cfmock_import("cloudfront");' in header
+    assert '__cfmock_import("x");' in header

@@ -92,9 +92,16 @@ class InProcess:
         self.area = area
         self.worker = protocol.Worker(_quickjs, engine.sources(), memory, engine.STACK_LIMIT, area)
 
-    def run(self, code: str, event: dict[str, Any] | None = None, payload: str = "") -> Answer:
+    def run(
+        self,
+        code: str,
+        event: dict[str, Any] | None = None,
+        payload: str = "",
+        update: bytes = b"",
+    ) -> Answer:
         self.area.reset()
-        request = protocol.pack_run(engine.to_script(code), payload or payload_for(event))
+        script = engine.to_script(code)
+        request = protocol.pack_run(script, payload or payload_for(event), update)
         return decode(self.worker.run(self.worker.prepare(), request), self.area)
 
 
@@ -685,3 +692,66 @@ def test_a_worker_told_to_update_a_store_it_lacks_stops(area) -> None:
     with pytest.raises(KeyError):
         worker.update_store(update)
     assert worker.update_store(b"") is None
+
+
+class _Holder:
+    """What the parent knows a worker holds (``pool._Worker.stores``)."""
+
+    def __init__(self) -> None:
+        self.stores: Any = __import__("collections").OrderedDict()
+
+
+STORE_READER = """import cf from 'cloudfront';
+async function connectionHandler(c) {
+  const kvs = cf.kvs();
+  const meta = await kvs.meta();
+  const found = await kvs.exists(c.key);
+  const value = found ? await kvs.get(c.key) : null;
+  console.log(JSON.stringify([value, meta.keyCount, meta.lastUpdatedDateTime]));
+  c.allow();
+}"""
+
+
+def test_a_worker_keeps_its_copy_of_a_store_between_runs(area, monkeypatch) -> None:
+    """Whole, then only what changed, then let go of the store used longest ago."""
+    monkeypatch.setattr(pool, "STORES_PER_WORKER", 1)
+    worker = InProcess(area)
+    holder: Any = _Holder()
+    created = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    first = engine.KeyValueSnapshot({"a": "1", "nul\u0000": "é\u0000"}, created, created)
+    settings = engine.RunSettings(memory_limit=2 * 1024 * 1024)
+
+    def run(store: Any, key: str) -> Any:
+        payload = json.dumps(engine._input({"key": key}, store, NOW, settings))
+        answer = worker.run(STORE_READER, payload=payload, update=pool._sync(holder, store))
+        assert (answer.error, answer.action) == ("", "allow")
+        return json.loads(answer.logs[0])
+
+    assert run(first, "a") == ["1", 2, "2026-01-01T00:00:00.000Z"]
+    assert run(first, "nul\u0000") == ["é\u0000", 2, "2026-01-01T00:00:00.000Z"]
+    assert worker.worker.stores[first.identity].entries == {"a": "1", "nul\u0000": "é\u0000"}
+    second = engine.KeyValueSnapshot({"b": "2"}, created, created)
+    assert run(second, "a") == [None, 1, "2026-01-01T00:00:00.000Z"]
+    assert list(worker.worker.stores) == [second.identity]
+
+
+def test_a_store_update_brings_the_copy_to_the_new_version(area) -> None:
+    worker = InProcess(area)
+    update = {"id": 9, "whole": True, "changes": {"a": "1", "b": "2"}, "drop": []}
+    times = {"created": "2026-01-01T00:00:00.000Z", "lastUpdated": "2026-01-02T00:00:00.000Z"}
+    worker.worker.update_store(json.dumps({**update, **times}).encode())
+    later = {"id": 9, "whole": False, "changes": {"a": None, "c": "3"}, "drop": []}
+    times["lastUpdated"] = "2026-01-03T00:00:00.000Z"
+    store = worker.worker.update_store(json.dumps({**later, **times}).encode())
+    assert store is not None and store.entries == {"b": "2", "c": "3"}
+    assert json.loads(store.meta()) == {
+        "creationDateTime": "2026-01-01T00:00:00.000Z",
+        "lastUpdatedDateTime": "2026-01-03T00:00:00.000Z",
+        "keyCount": 2,
+    }
+
+
+def test_without_a_store_the_host_answers_no_key(area) -> None:
+    report = protocol._Run(area, {})
+    assert report.host("kvs-get", "x") is None
+    assert report.host("kvs-meta", "") is None
