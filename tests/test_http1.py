@@ -16,6 +16,7 @@ import struct
 import threading
 from typing import Any
 
+import h11
 import pytest
 
 from cfmock._fronts import http1
@@ -363,3 +364,33 @@ def test_an_answer_log_that_cannot_be_written_loses_the_line_only() -> None:
         with Raw(mock) as raw:
             assert raw.send(LIST).answer().status == 200
             assert raw.send(LIST).answer().status == 200  # the connection goes on
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("X-A", v) for v in ["", "a", "a b", "a\tb", "\x01", "\x7f", "é", "a  b"]]
+    + [("X-A", v) for v in [" a", "a ", "\ta", "a\t", "a\x00b", "a\x0bb", "a\x0cb", "a\rb"]]
+    + [("X-A", "a\nb"), ("X A", "a"), ("", "a"), ("X:A", "a"), ("Ä", "a")]
+    + [(n, "1") for n in ["Content-Length", "transfer-encoding", "CONNECTION", "Host"]],
+)
+def test_a_plain_answer_is_what_h11_writes_or_none(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    """Written without h11 exactly when h11 would write it as it is, and in the same bytes."""
+    monkeypatch.setattr(http1, "_date", lambda: b"Mon, 30 Nov 2026 14:00:00 GMT")
+    response = HttpResponse(200, {"x-amz-request-id": "r", name: value}, b"<x/>")
+    plain = http1._plain_response(response)
+    try:
+        head = http1._response_head(response, close=False)
+    except h11.LocalProtocolError:
+        assert plain is None
+        return
+    connection = h11.Connection(h11.SERVER)
+    connection.receive_data(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert isinstance(connection.next_event(), h11.Request)
+    written = connection.send(head) + connection.send(h11.Data(data=response.body))
+    written += connection.send(h11.EndOfMessage())
+    if name.lower() in ("content-length", "transfer-encoding", "connection", "host"):
+        assert plain is None  # h11 manages these fields: it writes the answer
+    else:
+        assert plain == written
