@@ -84,7 +84,10 @@ def escape(text: str) -> str:
     Code points XML cannot carry (C0 controls but TAB, LF and CR; U+FFFE, U+FFFF; unpaired
     surrogates) become U+FFFD, and CR is written ``&#13;`` so that it is not read as LF.
     """
-    if _NEEDS_ESCAPING.search(text) is None:
+    if text.isascii() and text.isprintable():  # the usual case, checked without a regex
+        if "&" not in text and "<" not in text and ">" not in text:
+            return text
+    elif _NEEDS_ESCAPING.search(text) is None:
         return text
     return well_formed(text).translate(_ESCAPES)
 
