@@ -93,13 +93,16 @@ def format_timestamp(value: datetime.datetime) -> str:
 
 _request_ids = itertools.count(1)
 _REQUEST_ID_PREFIX = os.urandom(10).hex()
+_REQUEST_ID_HEAD = (
+    f"{_REQUEST_ID_PREFIX[:8]}-{_REQUEST_ID_PREFIX[8:12]}-4{_REQUEST_ID_PREFIX[12:15]}-"
+    f"{_REQUEST_ID_PREFIX[15:19]}-"
+)
 
 
 def new_request_id() -> str:
     """A unique request ID in UUID form, as CloudFront sends in ``x-amz-request-id``."""
     # A random per-process prefix and a counter: unique, and cheaper than uuid4 per request.
-    prefix = _REQUEST_ID_PREFIX
-    return f"{prefix[:8]}-{prefix[8:12]}-4{prefix[12:15]}-{prefix[15:19]}-{next(_request_ids):012x}"
+    return f"{_REQUEST_ID_HEAD}{next(_request_ids):012x}"
 
 
 @dataclass(frozen=True)
