@@ -48,8 +48,8 @@ Config = dict[str, Any]
 class Distribution:
     """A snapshot of one distribution; ``config`` is its ``DistributionConfig`` as sent.
 
-    ``config`` is the very dict the request was decoded into (each request decodes a new one,
-    and the call log shares it rather than copying it): read it, do not change it.
+    ``config`` is the very dict the request was decoded into (each request decodes a new one;
+    the call log keeps its own copy): read it, do not change it.
     """
 
     id: str
