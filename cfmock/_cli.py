@@ -38,6 +38,7 @@ control API (for test harnesses, not for AWS clients):
   POST /_cfmock/ca-bundles   seed a CA bundle for CreateTrustStore
   POST /_cfmock/connect      decide a viewer connection, as cf.connect does
   POST /_cfmock/ocsp         OCSP verdicts for the edge's connections
+  POST /_cfmock/keys         put keys into a KeyValueStore
 
 examples:
   cfmock server                        http://127.0.0.1:5000
@@ -49,6 +50,10 @@ examples:
   export AWS_DEFAULT_REGION=us-east-1
   aws cloudfront list-connection-functions --endpoint-url http://127.0.0.1:5000
   curl -s http://127.0.0.1:5000/_cfmock/state
+
+  # the KeyValueStore data plane: the server is also the HTTP proxy of a made-up host
+  HTTP_PROXY=http://127.0.0.1:5000 aws cloudfront-keyvaluestore describe-key-value-store \\
+    --kvs-arn ARN --endpoint-url http://kvs.cfmock --no-sign-request
 """
 _CHECK_EPILOG = """\
 examples:

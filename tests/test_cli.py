@@ -73,6 +73,9 @@ def test_cfmock_alone_prints_the_help_and_exits_0() -> None:
                 "  GET  /_cfmock/state        what the mock holds, the calls and the connections",
                 "  cfmock server --port 0               a free port, printed on the first line",
                 "  aws cloudfront list-connection-functions --endpoint-url http://127.0.0.1:5000",
+                "  POST /_cfmock/keys         put keys into a KeyValueStore",
+                "  HTTP_PROXY=http://127.0.0.1:5000 aws cloudfront-keyvaluestore"
+                " describe-key-value-store \\",
             ],
         ),
         (
