@@ -111,7 +111,8 @@ class RecordedBlob:
     """A blob parameter over 1 KiB as the call log keeps it: its size and SHA-256, not a copy.
 
     It compares equal to the bytes it was made from (and to an equal ``RecordedBlob``), so
-    ``call.parameters["ConnectionFunctionCode"] == CODE`` holds as for a small blob.
+    ``call.parameters["ConnectionFunctionCode"] == CODE`` holds as for a small blob. It is not
+    hashable: it cannot hash as the bytes it equals.
     """
 
     size: int
@@ -138,11 +139,13 @@ class RecordedBlob:
         if isinstance(other, RecordedBlob):
             return (self.size, self.sha256) == (other.size, other.sha256)
         if isinstance(other, (bytes, bytearray, memoryview)):
-            return len(other) == self.size and hashlib.sha256(other).hexdigest() == self.sha256
+            size = other.nbytes if isinstance(other, memoryview) else len(other)
+            return size == self.size and hashlib.sha256(other).hexdigest() == self.sha256
         return NotImplemented
 
-    def __hash__(self) -> int:
-        return hash((self.size, self.sha256))
+    # Equal to bytes whose hash it cannot know: a record is no set member or dict key (a
+    # TypeError says so, where a hash of its own would silently miss the bytes it equals).
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"RecordedBlob(size={self.size}, sha256={self.sha256[:16]}…)"

@@ -16,6 +16,7 @@ from cfmock._fronts.base import MOCKED_SERVICES
 from cfmock._fronts.botocore_seam import (
     answer_or_refuse,
     credentials_of,
+    presigning,
     refusal,
     skips_signing,
     unsigned_authorization,
@@ -83,7 +84,8 @@ class AsyncSeam:
         async def sign(
             signer: Any, operation_name: str, request: Any, *args: Any, **kw: Any
         ) -> Any:
-            if skips_signing(signer, operation_name, request):
+            presign = presigning(args, kw)
+            if skips_signing(signer, operation_name, request, presign=presign):
                 credentials = credentials_of(signer, request)
                 if credentials is not None:
                     frozen = await credentials.get_frozen_credentials()

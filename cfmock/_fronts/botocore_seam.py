@@ -237,19 +237,22 @@ UNSIGNED_SCHEME = "cfmock-unsigned"
 """The ``Authorization`` scheme of a call cfmock answers unsigned: ``Credential=<key id>/``."""
 
 
-def skips_signing(signer: Any, operation_name: str, request: Any) -> bool:
+def skips_signing(signer: Any, operation_name: str, request: Any, *, presign: bool = False) -> bool:
     """Whether a request goes unsigned under the mock; the caller then puts the access key ID
     of :func:`credentials_of` in it (:func:`unsigned_authorization`).
 
     The data plane always goes unsigned (its SigV4A would need ``awscrt``), and so does a
     CloudFront client without credentials; a CloudFront call only when the active mock answers
-    that operation itself whatever its parameters.
+    that operation itself whatever its parameters, and never a presigned URL (*presign*),
+    which is for someone else to use.
     """
     service = signer._service_id.hyphenize()
     if service == KEY_VALUE_STORE:
         return True
     if service != CLOUDFRONT:
         return False
+    if presign:
+        return credentials_of(signer, request) is None
     front = _seam.front
     dispatcher = front.active() if front is not None else None
     if dispatcher is not None and dispatcher.answers_whatever_the_input(service, operation_name):
@@ -268,8 +271,16 @@ def unsigned_authorization(access_key: str) -> str:
     return f"{UNSIGNED_SCHEME} Credential={access_key}/"
 
 
+def presigning(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether a ``sign(operation_name, request, region_name, signing_type, ...)`` call makes a
+    presigned URL or POST, which is signed as botocore signs it, mock or not: it is for
+    someone else to use."""
+    signing_type: object = kwargs.get("signing_type", args[1] if len(args) > 1 else "standard")
+    return signing_type != "standard"
+
+
 def _sign(self: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
-    if skips_signing(self, operation_name, request):
+    if skips_signing(self, operation_name, request, presign=presigning(args, kwargs)):
         credentials = credentials_of(self, request)
         if credentials is not None:
             access_key = credentials.get_frozen_credentials().access_key

@@ -19,6 +19,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from cfmock._options import ENGINE_MEMORY_LIMIT, MAX_LOG_LIMIT
@@ -104,7 +105,13 @@ class KeyValueSnapshot:
     created: datetime.datetime
     last_updated: datetime.datetime
     names: tuple[str, ...] = ()
-    identity: int = field(default_factory=lambda: next(_SNAPSHOT_IDENTITIES), compare=False)
+    identity: int = field(init=False, compare=False)
+    """Each snapshot's own, ``dataclasses.replace`` included: workers tell them apart by it."""
+
+    def __post_init__(self) -> None:
+        # A copy: the keys a worker was sent cannot change under it afterwards.
+        object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+        object.__setattr__(self, "identity", next(_SNAPSHOT_IDENTITIES))
 
     def read(self, held: int | None) -> StoreRead:
         """Everything, unless the worker holds it already."""

@@ -29,6 +29,7 @@
   const defineProperty = Object.defineProperty;
   const freeze = Object.freeze;
   const objectKeys = Object.keys;
+  const ownKeys = Reflect.ownKeys;
   const construct = Reflect.construct;
   const promiseResolve = Promise.resolve.bind(Promise);
   const promiseReject = Promise.reject.bind(Promise);
@@ -154,12 +155,17 @@
     }
     // The keys stay in the worker: each read asks the host for one key (as JSON, so that any
     // string travels), and the host answers from its copy of the store at the run's version.
-    const lookup = (kind, key) => callHost(kind, stringify(StringOf(key)), true);
-    const has = (key) => typeof key !== "symbol" && lookup("kvs-has", key) === "1";
+    // A key is what it would be as a property name (ToPropertyKey, once): a symbol, boxed or
+    // not, names no key of the store.
+    const lookup = (kind, key) => {
+      const name = ownKeys({ [key]: 0 })[0];
+      return typeof name === "symbol" ? null : callHost(kind, stringify(name), true);
+    };
+    const has = (key) => lookup("kvs-has", key) === "1";
     return freeze({
       get(key, options) {
         const format = (options && options.format) || "string";
-        const found = typeof key === "symbol" ? null : lookup("kvs-get", key);
+        const found = lookup("kvs-get", key);
         if (found === null || found === undefined) return promiseReject(new Error(`Key ${key} not found`));
         try {
           const value = parseJson(found);
