@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import unittest
 from typing import Any
 
@@ -272,10 +273,14 @@ def test_a_call_racing_stop_and_start_is_answered_or_refused_never_sent(
     caller = threading.Thread(target=call_repeatedly)
     caller.start()
     try:
-        for _ in range(20_000):
+        # Bounded by count and time; each cycle yields, so that the caller is not starved of
+        # the GIL and of the seam's lock (which a tight loop would take back at once).
+        deadline = time.monotonic() + 30
+        for _ in range(100_000):
             activator.stop()
             activator.start()
-            if outcomes["answered"] + outcomes["refused"] >= 200:
+            time.sleep(0)
+            if outcomes["answered"] + outcomes["refused"] >= 200 or time.monotonic() > deadline:
                 break
     finally:
         stop.set()
