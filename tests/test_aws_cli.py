@@ -4,32 +4,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cfmock._fronts.server import MockServer
-from tests.conformance import aws_cli, client_environment, require_tool, served
+from tests.conformance import client_environment
 
 CODE = b"function connectionHandler(connection) { connection.allow(); }\n"
 DENY = b"function connectionHandler(connection) { connection.deny(); }\n"
 CONFIG = json.dumps({"Comment": "from the AWS CLI", "Runtime": "cloudfront-js-2.0"})
-
-
-@pytest.fixture(scope="module")
-def aws() -> Path:
-    path, missing = aws_cli()
-    require_tool(missing)
-    assert path is not None
-    return path
-
-
-@pytest.fixture
-def server() -> Iterator[MockServer]:
-    with served() as mock:
-        yield mock
 
 
 class Cli:

@@ -11,28 +11,13 @@ from __future__ import annotations
 import json
 import subprocess
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cfmock._fronts.server import MockServer
-from tests.conformance import aws_cli, client_environment, require_tool, served
-
-
-@pytest.fixture(scope="module")
-def aws() -> Path:
-    path, missing = aws_cli()
-    require_tool(missing)
-    assert path is not None
-    return path
-
-
-@pytest.fixture
-def server() -> Iterator[MockServer]:
-    with served() as mock:
-        yield mock
+from tests.conformance import client_environment, require_tool
 
 
 class Cli:
